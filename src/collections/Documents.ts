@@ -1,0 +1,34 @@
+import type { CollectionConfig } from 'payload'
+
+import { anyone } from '@/access/anyone'
+import { isEditor } from '@/access/isEditor'
+import { isStaff } from '@/access/isStaff'
+import { limitFileSize } from '@/hooks/limitFileSize'
+import { uploadsDir } from '@/lib/paths'
+
+/** Report PDFs: served as downloads and as feed enclosures, so their type and size are checked. */
+export const Documents: CollectionConfig = {
+  slug: 'documents',
+  admin: { useAsTitle: 'title' },
+  access: {
+    read: anyone,
+    create: isStaff,
+    update: isStaff,
+    delete: isEditor,
+  },
+  hooks: {
+    beforeOperation: [limitFileSize(50 * 1024 * 1024, 'a PDF')],
+  },
+  upload: {
+    staticDir: uploadsDir('documents'),
+    mimeTypes: ['application/pdf'],
+  },
+  fields: [
+    {
+      name: 'title',
+      type: 'text',
+      required: true,
+      admin: { description: 'Shown next to the download link.' },
+    },
+  ],
+}

@@ -1,0 +1,38 @@
+import type { CollectionConfig } from 'payload'
+
+import { publishableContentAccess } from '@/access/publishableContent'
+import { createdByField } from '@/fields/createdBy'
+import { publishedAtField } from '@/fields/publishedAt'
+import { frozenSlugField } from '@/fields/slug'
+import { summaryField } from '@/fields/summary'
+import { topicsField } from '@/fields/topics'
+
+export const Reports: CollectionConfig = {
+  slug: 'reports',
+  admin: {
+    useAsTitle: 'title',
+    defaultColumns: ['title', '_status', 'publishedAt'],
+  },
+  versions: {
+    drafts: true,
+    maxPerDoc: 100,
+  },
+  access: publishableContentAccess,
+  fields: [
+    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    frozenSlugField(),
+    summaryField(),
+    { name: 'body', type: 'richText', required: true },
+    {
+      name: 'reportFile',
+      type: 'upload',
+      relationTo: 'documents',
+      required: true,
+      admin: { description: 'The report itself, as a PDF.' },
+    },
+    { name: 'coverImage', type: 'upload', relationTo: 'media' },
+    topicsField(),
+    publishedAtField(),
+    createdByField(),
+  ],
+}

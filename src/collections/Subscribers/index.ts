@@ -1,0 +1,65 @@
+import type { CollectionConfig } from 'payload'
+
+import { isAdmin } from '@/access/isAdmin'
+import { isEditor } from '@/access/isEditor'
+
+import { normaliseEmail } from './hooks/normaliseEmail'
+
+export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const
+export const CONSENT_SOURCES = ['site-form', 'import', 'admin'] as const
+
+/** People who asked for alerts. Personal data: never readable without signing in as an editor or admin. */
+export const Subscribers: CollectionConfig = {
+  slug: 'subscribers',
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['email', 'status', 'urgentOnly', 'updatedAt'],
+  },
+  access: {
+    read: isEditor,
+    create: isAdmin,
+    update: isAdmin,
+    delete: isAdmin,
+  },
+  fields: [
+    {
+      name: 'email',
+      type: 'email',
+      required: true,
+      unique: true,
+      index: true,
+      hooks: { beforeValidate: [normaliseEmail] },
+    },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'pending',
+      index: true,
+      options: SUBSCRIBER_STATUSES.map((value) => ({ label: value, value })),
+    },
+    {
+      name: 'topics',
+      type: 'relationship',
+      relationTo: 'topics',
+      hasMany: true,
+      admin: { description: 'No topics means every topic.' },
+    },
+    {
+      name: 'urgentOnly',
+      type: 'checkbox',
+      defaultValue: false,
+      admin: { description: 'Only urgent statements are sent.' },
+    },
+    {
+      name: 'consent',
+      type: 'group',
+      admin: { description: 'The record of how and when this person agreed to receive email.' },
+      fields: [
+        { name: 'givenAt', type: 'date', admin: { date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'source', type: 'select', options: CONSENT_SOURCES.map((value) => ({ label: value, value })) },
+        { name: 'wordingVersion', type: 'text', admin: { description: 'Which version of the sign-up wording they saw.' } },
+      ],
+    },
+  ],
+}

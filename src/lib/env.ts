@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+import { ConfigError } from './config-error'
+
+const DATABASE_SCHEMES = /^(postgres|postgresql|mongodb|mongodb\+srv):\/\//
+
+// An empty value in a .env file means "not set", so defaults and "required" behave as people expect.
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional())
+const PORT_MESSAGE = 'must be a port number (1-65535)'
+const port = (fallback: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback))
+
+const schema = z.object({
+  NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'production', 'test']).default('development')),
+  PAYLOAD_SECRET: optional(z.string().min(32, 'must be at least 32 characters long')),
+  DATABASE_URI: optional(
+    z
+      .string()
+      .trim()
+      .regex(DATABASE_SCHEMES, 'must start with postgres://, postgresql:// or mongodb:// (leave it unset for the embedded database)'),
+  ),
+  DATABASE_POOL_MAX: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(200).default(10)),
+  EMBEDDED_DB_HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
+  EMBEDDED_DB_PORT: port(54329),
+  DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./data')),
+  REDIS_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379')),
+  QUEUE_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('{pipeline}')),
+  PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url('must be an absolute http(s) URL').default('http://localhost:3000')),
+  PORT: port(3000),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  ADMIN_EMAIL: optional(z.email('must be an email address')),
+  ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters long')),
+})
+
+export type DatabaseKind = 'embedded' | 'postgres' | 'mongodb'
+
+export type Env = Omit<z.infer<typeof schema>, 'PAYLOAD_SECRET' | 'DATABASE_URI'> & {
+  PAYLOAD_SECRET: string
+  /** The connection string actually used: DATABASE_URI, or the embedded server's address. */
+  databaseUri: string
+  databaseKind: DatabaseKind
+  dataDir: string
+}
+
+/** Where development keeps the secret it generated, so sessions survive a restart. */
+export const devSecretPath = (dataDir: string) => path.join(dataDir, 'payload-secret')
+
+function developmentSecret(dataDir: string): string {
+  const file = devSecretPath(dataDir)
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
+  const secret = randomBytes(32).toString('hex')
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  return secret
+}
+
+export function embeddedDatabaseUri(host: string, port: number): string {
+  return `postgres://postgres@${host}:${port}/postgres`
+}
+
+/** Validates the environment; throws a ConfigError whose message names every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source)
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`)
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  const { PAYLOAD_SECRET, DATABASE_URI, ...rest } = result.data
+  const dataDir = path.resolve(rest.DATA_DIR)
+
+  if (!PAYLOAD_SECRET && rest.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: PAYLOAD_SECRET is required in production (at least 32 characters, e.g. `openssl rand -hex 32`)')
+  }
+
+  const databaseKind: DatabaseKind = !DATABASE_URI ? 'embedded' : DATABASE_URI.startsWith('mongodb') ? 'mongodb' : 'postgres'
+  return {
+    ...rest,
+    PAYLOAD_SECRET: PAYLOAD_SECRET ?? developmentSecret(dataDir),
+    databaseUri: DATABASE_URI ?? embeddedDatabaseUri(rest.EMBEDDED_DB_HOST, rest.EMBEDDED_DB_PORT),
+    databaseKind,
+    dataDir,
+  }
+}
+
+let parsed: Env | undefined
+
+/** The process environment, parsed once. */
+export function getEnv(): Env {
+  parsed ??= parseEnv(process.env)
+  return parsed
+}
