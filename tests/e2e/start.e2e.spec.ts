@@ -1,0 +1,104 @@
+/**
+ * `npm start` on a fresh data directory, as the README's quick start promises: it starts the embedded
+ * database and its own redis-server, builds if needed, seeds, serves the admin and the API, and stops
+ * everything it started on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, expect, it } from 'vitest'
+
+import { freePort } from '../helpers/free-port'
+
+let launcher: ChildProcess
+let output = ''
+let dataDir: string
+const ports = { app: 0, db: 0, redis: 0 }
+const url = (p: string) => `http://127.0.0.1:${ports.app}${p}`
+
+const answers = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('error', () => resolve(false))
+  })
+
+async function until(check: () => Promise<boolean>, seconds: number, what: string) {
+  const deadline = Date.now() + seconds * 1000
+  while (Date.now() < deadline) {
+    if (launcher.exitCode !== null) throw new Error(`npm start exited (${launcher.exitCode}) before ${what}:\n${output}`)
+    if (await check().catch(() => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`timed out waiting for ${what}:\n${output}`)
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'))
+  ports.app = await freePort()
+  ports.db = await freePort()
+  ports.redis = await freePort()
+  launcher = spawn('npm', ['start'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      PORT: String(ports.app),
+      PUBLIC_URL: `http://127.0.0.1:${ports.app}`,
+      EMBEDDED_DB_PORT: String(ports.db),
+      // Nothing listens here: npm start must run its own redis-server.
+      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+    } as Record<string, string | undefined> as NodeJS.ProcessEnv,
+    detached: true,
+  })
+  launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  await until(async () => (await fetch(url('/admin/login'))).status === 200, 540, 'the admin login page')
+})
+
+afterAll(async () => {
+  // Whatever a failed test left running; the group is gone when the Ctrl-C test passed.
+  if (launcher?.pid) {
+    try {
+      process.kill(-launcher.pid, 'SIGKILL')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+it('prints the first admin once and seeds the demo content', () => {
+  expect(output).toMatch(/First admin created: admin@example\.org \/ \S{12,}/)
+  expect(output).toContain('Demo content seeded')
+  expect(output).toContain(`redis-server (data in ${path.join(dataDir, 'redis')})`)
+})
+
+it('serves the seeded urgent announcement, published, from the API', async () => {
+  const response = await fetch(url('/api/announcements'))
+  expect(response.status).toBe(200)
+  const { docs } = (await response.json()) as { docs: { title: string; _status: string; urgency: string }[] }
+  expect(docs).toEqual([expect.objectContaining({ _status: 'published', urgency: 'urgent', title: expect.stringContaining('near breaking point') })])
+})
+
+it('serves the report PDF', async () => {
+  const { docs } = (await (await fetch(url('/api/reports?depth=1'))).json()) as { docs: { reportFile: { url: string; mimeType: string } }[] }
+  // Payload answers with absolute URLs built from PUBLIC_URL.
+  const pdf = await fetch(docs[0]!.reportFile.url)
+  expect(pdf.status).toBe(200)
+  expect(pdf.headers.get('content-type')).toBe('application/pdf')
+  expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-')
+})
+
+it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
+  await until(async () => output.includes('worker ready'), 60, 'the worker')
+  // A terminal's Ctrl-C: SIGINT to the whole process group, npm and everything below it.
+  process.kill(-launcher.pid!, 'SIGINT')
+  const deadline = Date.now() + 30_000
+  const stillAnswering = async () => (await Promise.all([ports.app, ports.db, ports.redis].map(answers))).some(Boolean)
+  while ((await stillAnswering()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
+  for (const port of [ports.app, ports.db, ports.redis]) expect(await answers(port)).toBe(false)
+})
