@@ -74,6 +74,8 @@ export interface Config {
     documents: Document;
     subscribers: Subscriber;
     users: User;
+    'outbox-events': OutboxEvent;
+    deliveries: Delivery;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -88,6 +90,8 @@ export interface Config {
     documents: DocumentsSelect<false> | DocumentsSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
+    'outbox-events': OutboxEventsSelect<false> | OutboxEventsSelect<true>;
+    deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -377,6 +381,78 @@ export interface Subscriber {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "outbox-events".
+ */
+export interface OutboxEvent {
+  id: number;
+  kind: 'publish' | 'update' | 'retract' | 'expire';
+  collection: 'announcements' | 'reports';
+  itemId: string;
+  versionId: string;
+  urgency: 'urgent' | 'standard';
+  /**
+   * The item title when the event was written.
+   */
+  title?: string | null;
+  /**
+   * One event per item version and kind (and per expiry time).
+   */
+  dedupeKey: string;
+  /**
+   * When the relay handed it to the queues.
+   */
+  dispatchedAt?: string | null;
+  /**
+   * Raised when staff redeliver part of it, so the queues take it again.
+   */
+  generation: number;
+  /**
+   * When every channel had finished with it.
+   */
+  completedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "deliveries".
+ */
+export interface Delivery {
+  id: number;
+  event: number | OutboxEvent;
+  collection: 'announcements' | 'reports';
+  itemId: string;
+  channel: string;
+  unitKey: string;
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'in_doubt';
+  urgency: 'urgent' | 'standard';
+  /**
+   * Things this unit carries, e.g. recipients in an email batch.
+   */
+  size?: number | null;
+  attempts: number;
+  /**
+   * Why the last attempt failed, or why the unit is in doubt.
+   */
+  lastError?: string | null;
+  /**
+   * What the provider answered (a message id, a post's address).
+   */
+  detail?: string | null;
+  /**
+   * When the last attempt started sending.
+   */
+  sendingAt?: string | null;
+  sentAt?: string | null;
+  /**
+   * Who retried it or decided about it.
+   */
+  resolvedBy?: (number | null) | User;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -426,6 +502,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'users';
         value: number | User;
+      } | null)
+    | ({
+        relationTo: 'outbox-events';
+        value: number | OutboxEvent;
+      } | null)
+    | ({
+        relationTo: 'deliveries';
+        value: number | Delivery;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -631,6 +715,46 @@ export interface UsersSelect<T extends boolean = true> {
         createdAt?: T;
         expiresAt?: T;
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "outbox-events_select".
+ */
+export interface OutboxEventsSelect<T extends boolean = true> {
+  kind?: T;
+  collection?: T;
+  itemId?: T;
+  versionId?: T;
+  urgency?: T;
+  title?: T;
+  dedupeKey?: T;
+  dispatchedAt?: T;
+  generation?: T;
+  completedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "deliveries_select".
+ */
+export interface DeliveriesSelect<T extends boolean = true> {
+  event?: T;
+  collection?: T;
+  itemId?: T;
+  channel?: T;
+  unitKey?: T;
+  state?: T;
+  urgency?: T;
+  size?: T;
+  attempts?: T;
+  lastError?: T;
+  detail?: T;
+  sendingAt?: T;
+  sentAt?: T;
+  resolvedBy?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

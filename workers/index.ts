@@ -5,7 +5,7 @@ import { getEnv } from '../src/lib/env'
 import { logger } from '../src/lib/logger'
 import { assertRedisReachable } from '../src/lib/redis'
 import { runMain } from '../src/lib/run-main'
-import { registry } from './registry'
+import { startPipeline } from './pipeline'
 
 await runMain(async () => {
   const env = getEnv()
@@ -15,17 +15,17 @@ await runMain(async () => {
   const { getPayload } = await import('payload')
   const { default: config } = await import('../payload.config')
   const payload = await getPayload({ config })
-
-  const running = await Promise.all(registry.map((entry) => entry.start()))
-  logger.info({ queues: registry.map((entry) => entry.queue) }, `worker ready with ${registry.length} queue(s)`)
+  const pipeline = await startPipeline(payload, env, logger)
+  logger.info({ queues: pipeline.workers.map((worker) => worker.name), relay: env.WORKER_RELAY === 'true' }, `worker ready with ${pipeline.workers.length} queue(s)`)
 
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'worker stopping: letting in-flight jobs finish')
-    await Promise.all(running.map((processor) => processor.close()))
+    await pipeline.stop()
     await payload.destroy()
+    logger.info({ signal }, 'worker stopped')
     process.exit(0)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))

@@ -6,6 +6,7 @@ import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
 import { topicsField } from '@/fields/topics'
+import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublicationEvent'
 
 export const Reports: CollectionConfig = {
   slug: 'reports',
@@ -18,6 +19,10 @@ export const Reports: CollectionConfig = {
     maxPerDoc: 100,
   },
   access: publishableContentAccess,
+  hooks: {
+    beforeChange: [rememberLiveState],
+    afterChange: [recordPublicationEvent],
+  },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },
     frozenSlugField(),

@@ -1,9 +1,11 @@
 import { Announcements } from './Announcements'
+import { Deliveries } from './Deliveries'
 import { Documents } from './Documents'
 import { Media } from './Media'
+import { OutboxEvents } from './OutboxEvents'
 import { Reports } from './Reports'
 import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users, OutboxEvents, Deliveries]

@@ -32,6 +32,23 @@ const schema = z.object({
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url('must be an absolute http(s) URL').default('http://localhost:3000')),
   PORT: port(3000),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  WORKER_QUEUES: z.preprocess(unsetIfEmpty, z.string().default('all')),
+  WORKER_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).default(5)),
+  WORKER_URGENT_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).default(10)),
+  WORKER_RELAY: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], 'must be true or false').default('true')),
+  WORKER_LOCK_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(30_000)),
+  RELAY_INTERVAL_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(10).default(100)),
+  EXPIRY_SWEEP_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(15_000)),
+  JOB_ATTEMPTS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(8)),
+  JOB_BACKOFF_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(10).default(2_000)),
+  IN_DOUBT_POLICY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\s*(urgent|standard)\s*=\s*(resend|hold)\s*(,\s*(urgent|standard)\s*=\s*(resend|hold)\s*)*$/, 'must look like "urgent=resend,standard=hold"')
+      .default('urgent=resend,standard=hold'),
+  ),
+  LOG_CHANNEL_FILE: optional(z.string()),
   ADMIN_EMAIL: optional(z.email('must be an email address')),
   ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters long')),
 })

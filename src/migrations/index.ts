@@ -1,9 +1,15 @@
 import * as migration_20261128_180607_initial from './20261128_180607_initial';
+import * as migration_20261128_183206_outbox_and_ledger from './20261128_183206_outbox_and_ledger';
 
 export const migrations = [
   {
     up: migration_20261128_180607_initial.up,
     down: migration_20261128_180607_initial.down,
-    name: '20261128_180607_initial'
+    name: '20261128_180607_initial',
+  },
+  {
+    up: migration_20261128_183206_outbox_and_ledger.up,
+    down: migration_20261128_183206_outbox_and_ledger.down,
+    name: '20261128_183206_outbox_and_ledger'
   },
 ];

@@ -1,23 +1,57 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import { Redis } from 'ioredis'
 import type { Payload } from 'payload'
+import { inject } from 'vitest'
 
 import { startTestDatabase } from './database'
 
-export type TestPayload = { payload: Payload; dataDir: string; stop: () => Promise<void> }
+export type TestPayload = {
+  payload: Payload
+  dataDir: string
+  databaseUri: string
+  /** This file's own queue prefix, so runs sharing a Redis never see each other's jobs. */
+  queuePrefix: string
+  redisUrl: string
+  stop: () => Promise<void>
+}
+
+/** Deletes every key under a queue prefix: what a test file leaves in the shared Redis. */
+async function deleteQueueKeys(redisUrl: string, prefix: string) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
 
 /**
  * Payload on this test file's own database, schema pushed as in development, uploads in a temporary
- * folder. Call once per file (beforeAll) and stop it in afterAll.
+ * folder, its own queue prefix on the shared Redis. Call once per file (beforeAll) and stop it in
+ * afterAll. `env` adds settings (worker timings, the log channel's file) before the config is read.
  */
-export async function startTestPayload(): Promise<TestPayload> {
+export async function startTestPayload(env: Record<string, string> = {}): Promise<TestPayload> {
   const database = await startTestDatabase()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-test-'))
-  process.env.DATABASE_URI = database.uri
-  process.env.DATA_DIR = dataDir
-  process.env.PAYLOAD_SECRET = 'test-secret-that-is-long-enough-0123456789'
+  const queuePrefix = `{test-${randomBytes(4).toString('hex')}}`
+  const redisUrl = inject('redisUrl')
+  Object.assign(process.env, {
+    DATABASE_URI: database.uri,
+    DATA_DIR: dataDir,
+    PAYLOAD_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    QUEUE_PREFIX: queuePrefix,
+    REDIS_URL: redisUrl,
+    ...env,
+  })
 
   const { getPayload } = await import('payload')
   const { default: config } = await import('@payload-config')
@@ -25,6 +59,9 @@ export async function startTestPayload(): Promise<TestPayload> {
   return {
     payload,
     dataDir,
+    databaseUri: database.uri,
+    queuePrefix,
+    redisUrl,
     stop: async () => {
       const pool = (payload.db as { pool?: { end: () => Promise<void> } }).pool
       await payload.destroy()
@@ -32,6 +69,7 @@ export async function startTestPayload(): Promise<TestPayload> {
       // it closes the idle ones now and the database stop below closes the rest.
       void pool?.end()
       await database.stop()
+      await deleteQueueKeys(redisUrl, queuePrefix)
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }

@@ -6,6 +6,7 @@ import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
 import { topicsField } from '@/fields/topics'
+import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublicationEvent'
 
 import { expiresAfterPublication } from './expiresAfterPublication'
 
@@ -20,6 +21,10 @@ export const Announcements: CollectionConfig = {
     maxPerDoc: 100,
   },
   access: publishableContentAccess,
+  hooks: {
+    beforeChange: [rememberLiveState],
+    afterChange: [recordPublicationEvent],
+  },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },
     frozenSlugField(),

@@ -1,0 +1,46 @@
+import type { CollectionConfig } from 'payload'
+
+import { isEditor } from '@/access/isEditor'
+import { EVENT_KINDS, PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
+
+const nobody = () => false
+
+/**
+ * The publish outbox: one row per publish, update, retraction or expiry, written in the same
+ * transaction as the change. The worker's relay turns undispatched rows into queue jobs. Written only
+ * by the system; editors may read it to see what is on its way.
+ */
+export const OutboxEvents: CollectionConfig = {
+  slug: 'outbox-events',
+  labels: { singular: 'Outbox event', plural: 'Outbox events' },
+  admin: {
+    group: 'Delivery',
+    useAsTitle: 'title',
+    defaultColumns: ['kind', 'title', 'urgency', 'createdAt', 'dispatchedAt'],
+  },
+  access: { read: isEditor, create: nobody, update: nobody, delete: nobody },
+  fields: [
+    { name: 'kind', type: 'select', required: true, options: [...EVENT_KINDS] },
+    { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },
+    { name: 'itemId', type: 'text', required: true, index: true },
+    { name: 'versionId', type: 'text', required: true },
+    { name: 'urgency', type: 'select', required: true, options: [...URGENCIES] },
+    { name: 'title', type: 'text', admin: { description: 'The item title when the event was written.' } },
+    {
+      name: 'dedupeKey',
+      type: 'text',
+      required: true,
+      unique: true,
+      admin: { description: 'One event per item version and kind (and per expiry time).' },
+    },
+    { name: 'dispatchedAt', type: 'date', index: true, admin: { description: 'When the relay handed it to the queues.' } },
+    {
+      name: 'generation',
+      type: 'number',
+      required: true,
+      defaultValue: 0,
+      admin: { description: 'Raised when staff redeliver part of it, so the queues take it again.' },
+    },
+    { name: 'completedAt', type: 'date', admin: { description: 'When every channel had finished with it.' } },
+  ],
+}

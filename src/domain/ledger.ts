@@ -1,0 +1,31 @@
+import type { Urgency } from './events'
+
+/**
+ * A unit of delivery moves pending → sending → sent | failed | in_doubt. "sending" is entered only
+ * from pending, failed or in_doubt (a resend), atomically, so two workers can never both send a unit;
+ * a unit found still "sending" by a later attempt was interrupted mid-send and becomes in_doubt: it may
+ * or may not have reached the provider.
+ */
+export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'in_doubt'] as const
+export type DeliveryState = (typeof DELIVERY_STATES)[number]
+
+export const SENDABLE_FROM: DeliveryState[] = ['pending', 'failed']
+
+export type InDoubtPolicy = 'resend' | 'hold'
+
+/**
+ * What happens, per urgency, to a unit interrupted mid-send, from its env form, e.g.
+ * "urgent=resend,standard=hold" (the default: an urgent statement is better received twice than not at
+ * all; a standard one waits for a person to decide).
+ */
+export function parseInDoubtPolicy(value: string): Record<Urgency, InDoubtPolicy> {
+  const policy: Record<Urgency, InDoubtPolicy> = { urgent: 'resend', standard: 'hold' }
+  for (const part of value.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    const [urgency, action] = part.split('=').map((entry) => entry.trim())
+    if ((urgency !== 'urgent' && urgency !== 'standard') || (action !== 'resend' && action !== 'hold')) {
+      throw new Error(`"${part}" is not urgency=action (urgency: urgent|standard, action: resend|hold)`)
+    }
+    policy[urgency] = action
+  }
+  return policy
+}

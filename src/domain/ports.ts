@@ -1,0 +1,41 @@
+import type { PipelineEvent } from './events'
+
+/** What a channel needs to know about the item, read fresh from the database when its job runs. */
+export type ItemSnapshot = {
+  id: number | string
+  collection: PipelineEvent['collection']
+  title: string
+  slug: string
+  summary: string
+  urgency: PipelineEvent['urgency']
+  /** The item's per-channel switches (announcements); reports go to every channel. */
+  channels: Record<string, boolean | null | undefined>
+  live: boolean
+}
+
+/** One unit of delivery as a channel plans it: a feed build, an email batch, a social post. */
+export type PlannedUnit = {
+  /** Unique within the event and channel, stable across retries (e.g. "batch-0007", "mastodon-main"). */
+  key: string
+  /** How many things the unit carries (recipients in a batch), for progress such as 4,000 / 12,000. */
+  size?: number
+}
+
+export type DeliveryReceipt = {
+  /** What the provider answered, for staff (a message id, a post URL). */
+  detail?: string
+}
+
+/**
+ * A channel: where an event goes. Its adapter does the I/O, the worker's generic channel processor
+ * drives it through the ledger, and its `name` is the ledger kind. Adapters throw DeliveryError.
+ */
+export interface ChannelPort {
+  readonly name: string
+  /** Whether this event, for this item, goes to this channel at all. */
+  handles(event: PipelineEvent, item: ItemSnapshot): boolean
+  /** The units this event becomes on this channel. Called again on retries: must return the same keys. */
+  plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
+  /** Delivers one unit. */
+  deliver(unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt>
+}

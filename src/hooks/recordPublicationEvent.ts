@@ -1,0 +1,63 @@
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, PayloadRequest } from 'payload'
+
+import { eventKindForSave, type LiveState, type PublishableCollection } from '@/domain/events'
+import { lockLiveRow } from '@/lib/lock-live-row'
+
+const beforeKey = (collection: string, id: number | string) => `publication:${collection}:${id}`
+
+/** The live row (the published state, not the latest draft) as it is inside this request's transaction. */
+async function liveState(req: PayloadRequest, collection: PublishableCollection, id: number | string): Promise<LiveState> {
+  const row = await req.payload.db.findOne<{ id: number | string; _status?: 'draft' | 'published'; updatedAt: string }>({
+    collection,
+    where: { id: { equals: id } },
+    req,
+  })
+  return row ? { status: row._status ?? 'draft', updatedAt: row.updatedAt } : undefined
+}
+
+/** Remembers the live state before the save, so the after-hook can tell a publish from an update. */
+export const rememberLiveState: CollectionBeforeChangeHook = async ({ collection, operation, originalDoc, req, context }) => {
+  if (operation === 'update' && originalDoc?.id !== undefined && !context.skipFanout) {
+    await lockLiveRow(req, collection.slug, originalDoc.id)
+    context[beforeKey(collection.slug, originalDoc.id)] = await liveState(req, collection.slug as PublishableCollection, originalDoc.id)
+  }
+}
+
+/**
+ * Writes the outbox event for a publish, an update of a live item or a retraction, through `req` so it
+ * commits or rolls back with the change itself. Never talks to Redis or a provider: a publish succeeds
+ * while the queues are down, and the relay picks the event up when they return. Seeds and imports set
+ * `context.skipFanout`.
+ */
+export const recordPublicationEvent: CollectionAfterChangeHook = async ({ collection, doc, req, context }) => {
+  if (context.skipFanout) return doc
+  const slug = collection.slug as PublishableCollection
+  const before = context[beforeKey(slug, doc.id)] as LiveState
+  const kind = eventKindForSave(before, await liveState(req, slug, doc.id))
+  if (!kind) return doc
+
+  const { docs } = await req.payload.db.findVersions({
+    collection: slug,
+    where: { parent: { equals: doc.id } },
+    sort: '-updatedAt',
+    limit: 1,
+    req,
+  })
+  const versionId = String(docs[0]?.id ?? doc.updatedAt)
+  await req.payload.create({
+    collection: 'outbox-events',
+    req,
+    overrideAccess: true,
+    data: {
+      kind,
+      collection: slug,
+      itemId: String(doc.id),
+      versionId,
+      urgency: doc.urgency === 'urgent' ? 'urgent' : 'standard',
+      title: doc.title,
+      dedupeKey: `${slug}-${doc.id}-${versionId}-${kind}`,
+      generation: 0,
+    },
+  })
+  return doc
+}

@@ -1,0 +1,12 @@
+import type { Urgency } from '@/domain/events'
+
+/**
+ * Queue names, shared by the relay (producer) and the workers. Every queue exists once per lane, so
+ * urgent work never waits behind standard work and each lane has its own concurrency. Names carry no
+ * ":" (BullMQ's key separator); the hash-tagged QUEUE_PREFIX keeps each queue on one Redis Cluster slot.
+ */
+export const LANES: Urgency[] = ['urgent', 'standard']
+
+export const fanoutQueue = (lane: Urgency) => `fanout-${lane}`
+export const channelQueue = (channel: string, lane: Urgency) => `channel-${channel}-${lane}`
+export const SCHEDULER_QUEUE = 'scheduler'

@@ -1,0 +1,91 @@
+import { sql } from '@payloadcms/db-postgres'
+import type { Payload } from 'payload'
+
+import type { DeliveryState } from '@/domain/ledger'
+import type { Delivery } from '@/payload-types'
+
+export type DeliveryPatch = {
+  lastError?: string | null
+  detail?: string | null
+  countAttempt?: boolean
+  sendingAt?: Date
+  sentAt?: Date
+  resolvedBy?: number | string | null
+}
+
+type PostgresDb = { drizzle: { execute: (query: unknown) => Promise<{ rows: { id: number }[] }> } }
+type MongoDb = {
+  collections: Record<string, { findOneAndUpdate: (filter: object, update: object, options: object) => Promise<unknown> }>
+}
+
+const columns: Record<keyof Omit<DeliveryPatch, 'countAttempt'>, string> = {
+  lastError: 'last_error',
+  detail: 'detail',
+  sendingAt: 'sending_at',
+  sentAt: 'sent_at',
+  resolvedBy: 'resolved_by_id',
+}
+
+/**
+ * The one way a delivery changes state: moves it to `to` only if it is in one of `from`, atomically,
+ * and says whether it did. Two workers racing for the same unit cannot both win. A single UPDATE …
+ * WHERE state IN (…) on Postgres, findOneAndUpdate on MongoDB; Payload's update-by-where reads then
+ * writes, which is not atomic.
+ */
+export async function compareAndSetDelivery(
+  payload: Payload,
+  id: number | string,
+  from: DeliveryState[],
+  to: DeliveryState,
+  patch: DeliveryPatch = {},
+): Promise<boolean> {
+  const now = new Date()
+  if (payload.db.name === 'mongoose') {
+    const set: Record<string, unknown> = { state: to, updatedAt: now }
+    for (const key of Object.keys(columns) as (keyof typeof columns)[]) if (patch[key] !== undefined) set[key] = patch[key]
+    const updated = await (payload.db as unknown as MongoDb).collections.deliveries!.findOneAndUpdate(
+      { _id: id, state: { $in: from } },
+      { $set: set, ...(patch.countAttempt ? { $inc: { attempts: 1 } } : {}) },
+      { new: true },
+    )
+    return Boolean(updated)
+  }
+
+  const assignments = [sql`state = ${to}`, sql`updated_at = ${now.toISOString()}`]
+  for (const key of Object.keys(columns) as (keyof typeof columns)[]) {
+    const value = patch[key]
+    if (value === undefined) continue
+    assignments.push(sql`${sql.raw(columns[key])} = ${value instanceof Date ? value.toISOString() : value}`)
+  }
+  if (patch.countAttempt) assignments.push(sql`attempts = attempts + 1`)
+  const fromList = sql.join(
+    from.map((state) => sql`${state}`),
+    sql`, `,
+  )
+  const result = await (payload.db as unknown as PostgresDb).drizzle.execute(
+    sql`update deliveries set ${sql.join(assignments, sql`, `)} where id = ${id} and state::text in (${fromList}) returning id`,
+  )
+  return result.rows.length === 1
+}
+
+export type UnitSpec = Pick<Delivery, 'collection' | 'itemId' | 'channel' | 'unitKey' | 'urgency'> & { event: number | string; size?: number }
+
+/** The ledger row of a unit, created `pending` the first time the unit is planned. Safe to race. */
+export async function ensureDelivery(payload: Payload, unit: UnitSpec): Promise<Delivery> {
+  const find = async () =>
+    (await payload.find({ collection: 'deliveries', where: { unitKey: { equals: unit.unitKey } }, limit: 1, depth: 0, pagination: false })).docs[0]
+  const existing = await find()
+  if (existing) return existing
+  try {
+    return await payload.create({
+      collection: 'deliveries',
+      depth: 0,
+      data: { ...unit, event: unit.event as number, state: 'pending', attempts: 0, size: unit.size ?? 1 },
+    })
+  } catch (error) {
+    // Another worker created it between our read and our write: the unique unit key kept one row.
+    const raced = await find()
+    if (raced) return raced
+    throw error
+  }
+}

@@ -1,0 +1,42 @@
+import { NotFound, type Payload } from 'payload'
+
+import { DeliveryError } from '../src/domain/errors'
+import type { PipelineEvent } from '../src/domain/events'
+import type { ItemSnapshot } from '../src/domain/ports'
+
+/** The outbox event a job is about. Missing means not committed yet (or a bug): worth retrying. */
+export async function loadEvent(payload: Payload, id: number | string): Promise<PipelineEvent> {
+  const event = await payload.findByID({ collection: 'outbox-events', id, depth: 0, disableErrors: true })
+  if (!event) throw new DeliveryError(`Outbox event ${id} is not in the database (yet)`, { retryable: true })
+  return {
+    id: event.id,
+    collection: event.collection,
+    itemId: event.itemId,
+    versionId: event.versionId,
+    kind: event.kind,
+    urgency: event.urgency,
+  }
+}
+
+/**
+ * The item as it is live now, read fresh so a job never delivers stale text. A deleted or unpublished
+ * item still yields a snapshot (live: false) so a retraction can be delivered.
+ */
+export async function loadItem(payload: Payload, event: PipelineEvent, fallbackTitle = ''): Promise<ItemSnapshot> {
+  try {
+    const doc = await payload.findByID({ collection: event.collection, id: event.itemId, depth: 0, draft: false })
+    return {
+      id: doc.id,
+      collection: event.collection,
+      title: doc.title,
+      slug: doc.slug ?? '',
+      summary: doc.summary,
+      urgency: 'urgency' in doc && doc.urgency === 'urgent' ? 'urgent' : 'standard',
+      channels: 'channels' in doc && doc.channels ? doc.channels : {},
+      live: doc._status === 'published',
+    }
+  } catch (error) {
+    if (!(error instanceof NotFound)) throw error
+    return { id: event.itemId, collection: event.collection, title: fallbackTitle, slug: '', summary: '', urgency: event.urgency, channels: {}, live: false }
+  }
+}
