@@ -1,5 +1,9 @@
+import net from 'node:net'
+
 import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket'
+
+import { PGliteProtocolQueue } from './pglite-protocol-queue'
 
 export type EmbeddedDatabase = {
   uri: string
@@ -8,28 +12,42 @@ export type EmbeddedDatabase = {
 
 /**
  * PostgreSQL compiled to WebAssembly, served on the Postgres wire protocol so the app, the workers and
- * the tests all reach it through the same Postgres adapter. PGlite itself is one session; the socket
- * server's multiplexer lets several pools (app + workers) share it, queueing their queries.
- * `dataDir` undefined keeps everything in memory (tests).
+ * the tests all reach it through the same Postgres adapter. PGlite itself is one session: pglite-socket's
+ * connection handler speaks the protocol, and our queue (see PGliteProtocolQueue) lets many connections
+ * share the session safely. `dataDir` undefined keeps everything in memory (tests).
  */
-export async function startEmbeddedDatabase(options: {
-  dataDir?: string
-  host: string
-  port: number
-  maxConnections?: number
-}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(options: { dataDir?: string; host: string; port: number }): Promise<EmbeddedDatabase> {
   const db = await PGlite.create(options.dataDir ?? 'memory://')
-  const server = new PGLiteSocketServer({
-    db,
-    host: options.host,
-    port: options.port,
-    maxConnections: options.maxConnections ?? 100,
+  const queryQueue = new PGliteProtocolQueue(db)
+  const handlers = new Set<PGLiteSocketHandler>()
+
+  const server = net.createServer((socket) => {
+    const handler = new PGLiteSocketHandler({
+      // The handler needs only enqueue / clearQueueForHandler / clearTransactionIfNeeded of its queue.
+      queryQueue: queryQueue as unknown as PGLiteSocketHandlerOptions['queryQueue'],
+      closeOnDetach: true,
+    })
+    handlers.add(handler)
+    const forget = () => handlers.delete(handler)
+    handler.addEventListener('close', forget)
+    handler.addEventListener('error', forget)
+    handler.attach(socket).catch(() => {
+      forget()
+      socket.destroy()
+    })
   })
-  await server.start()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => resolve())
+  })
+
   return {
     uri: `postgres://postgres@${options.host}:${options.port}/postgres`,
     stop: async () => {
-      await server.stop()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const handler of handlers) void handler.detach(true)
+      })
       await db.close()
     },
   }

@@ -7,32 +7,25 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Urgency } from '../../src/domain/events'
-import { getEnv } from '../../src/lib/env'
 import { logger } from '../../src/lib/logger'
 import { channelQueue, fanoutQueue, LANES } from '../../src/jobs/queues'
 import { jobOptions } from '../../src/jobs/options'
 import { sweepExpiries } from '../../workers/expiry'
-import { startPipeline, type Pipeline } from '../../workers/pipeline'
 import { flowFor, relayOnce } from '../../workers/relay'
 import { createItem } from '../helpers/content'
 import { readLogLines, waitFor } from '../helpers/log-file'
-import { startTestPayload, type TestPayload } from '../helpers/payload'
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
 
-let ctx: TestPayload
+let ctx: TestPipeline
 let payload: Payload
-let pipeline: Pipeline
 let logFile: string
 
 beforeAll(async () => {
-  ctx = await startTestPayload({ RELAY_INTERVAL_MS: '50', JOB_BACKOFF_MS: '100', JOB_ATTEMPTS: '30', WORKER_LOCK_MS: '5000', LOG_LEVEL: 'error' })
+  ctx = await startTestPipeline()
   payload = ctx.payload
-  logFile = path.join(ctx.dataDir, 'log-channel', 'deliveries.jsonl')
-  fs.mkdirSync(path.dirname(logFile))
-  process.env.LOG_CHANNEL_FILE = logFile
-  pipeline = await startPipeline(payload, { ...getEnv(), LOG_CHANNEL_FILE: logFile }, logger)
+  logFile = ctx.logFile
 })
 afterAll(async () => {
-  await pipeline?.stop()
   await ctx?.stop()
 })
 

@@ -4,12 +4,14 @@ import { isStaff } from '@/access/isStaff'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 import { DELIVERY_STATES } from '@/domain/ledger'
 
+import { deliveryEndpoints } from './endpoints/staffActions'
+
 const nobody = () => false
 
 /**
  * The delivery ledger: one row per unit of delivery (a feed build, an email batch, a social post) of
  * one event. Only the workers write it, through the compare-and-set helper; staff read it and act on
- * failed and in-doubt units through the endpoints in src/endpoints.
+ * failed and in-doubt units through its endpoints (retry, resend, mark-sent).
  */
 export const Deliveries: CollectionConfig = {
   slug: 'deliveries',
@@ -20,6 +22,7 @@ export const Deliveries: CollectionConfig = {
     defaultColumns: ['channel', 'unitKey', 'state', 'attempts', 'lastError', 'updatedAt'],
   },
   access: { read: isStaff, create: nobody, update: nobody, delete: nobody },
+  endpoints: deliveryEndpoints,
   fields: [
     { name: 'event', type: 'relationship', relationTo: 'outbox-events', required: true, index: true },
     { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },
