@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../src/lib/config-error'
 import { assertDatabaseReachable } from '../src/lib/database-check'
 import { devSecretPath, parseEnv } from '../src/lib/env'
+import { NODE_FLAGS } from '../src/lib/node-flags'
 import { assertRedisReachable } from '../src/lib/redis'
 import { runMain } from '../src/lib/run-main'
 
@@ -98,7 +99,7 @@ async function start(): Promise<void> {
   const env = parseEnv(childEnv)
 
   if (env.databaseKind === 'embedded') {
-    run('embedded database', process.execPath, ['--import', 'tsx', 'scripts/embedded-db.ts'], childEnv)
+    run('embedded database', process.execPath, [...NODE_FLAGS, 'scripts/embedded-db.ts'], childEnv)
     await waitFor(() => assertDatabaseReachable(env), 60)
   } else {
     await assertDatabaseReachable(env)
@@ -127,11 +128,11 @@ async function start(): Promise<void> {
     if (build.status !== 0) throw new ConfigError('`next build` failed: see its output above')
   }
 
-  const prepare = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare.ts'], { env: childEnv, stdio: 'inherit' })
+  const prepare = spawnSync(process.execPath, [...NODE_FLAGS, 'scripts/prepare.ts'], { env: childEnv, stdio: 'inherit' })
   if (prepare.status !== 0) throw new ConfigError('Preparing the database failed: see the output above')
 
   run('app', process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(env.PORT)], childEnv)
-  run('worker', process.execPath, ['--import', 'tsx', 'workers/index.ts'], { ...childEnv, SERVICE_NAME: 'worker' })
+  run('worker', process.execPath, [...NODE_FLAGS, 'workers/index.ts'], { ...childEnv, SERVICE_NAME: 'worker' })
   console.log(`\nAdmin: ${env.PUBLIC_URL}/admin   API: ${env.PUBLIC_URL}/api   (Ctrl-C stops everything)\n`)
 
 }

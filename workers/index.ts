@@ -7,14 +7,20 @@ import { assertRedisReachable } from '../src/lib/redis'
 import { runMain } from '../src/lib/run-main'
 import { startPipeline } from './pipeline'
 
+// The app (or `npm start`'s prepare step) owns the schema; workers only use it.
+process.env.SCHEMA_PUSH ??= 'false'
+
 await runMain(async () => {
   const env = getEnv()
+  logger.debug('worker starting: checking the database and Redis')
   await assertDatabaseReachable(env)
   await assertRedisReachable(env.REDIS_URL)
+  logger.debug('worker starting: loading Payload')
 
   const { getPayload } = await import('payload')
   const { default: config } = await import('../payload.config')
   const payload = await getPayload({ config })
+  logger.debug('worker starting: starting the queues')
   const pipeline = await startPipeline(payload, env, logger)
   logger.info({ queues: pipeline.workers.map((worker) => worker.name), relay: env.WORKER_RELAY === 'true' }, `worker ready with ${pipeline.workers.length} queue(s)`)
 

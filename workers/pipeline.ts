@@ -57,7 +57,16 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       logger.info({ queue, jobId: job.id, ms: Date.now() - started, result }, 'job done')
       return result
     }
-    const worker: Worker = new Worker(queue, wrapped, { connection: connection('worker'), prefix, concurrency, lockDuration: env.WORKER_LOCK_MS })
+    const worker: Worker = new Worker(queue, wrapped, {
+      connection: connection('worker'),
+      prefix,
+      concurrency,
+      lockDuration: env.WORKER_LOCK_MS,
+      // A job whose worker died is picked up again one lock period later. Crashes are not the job's
+      // fault, so several are tolerated; the ledger keeps a re-run from sending twice.
+      stalledInterval: env.WORKER_LOCK_MS,
+      maxStalledCount: 10,
+    })
     worker.on('failed', (job, error) =>
       logger.warn({ queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'),
     )

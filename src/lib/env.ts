@@ -24,6 +24,7 @@ const schema = z.object({
       .regex(DATABASE_SCHEMES, 'must start with postgres://, postgresql:// or mongodb:// (leave it unset for the embedded database)'),
   ),
   DATABASE_POOL_MAX: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(200).default(10)),
+  SCHEMA_PUSH: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], 'must be true or false').default('true')),
   EMBEDDED_DB_HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
   EMBEDDED_DB_PORT: port(54329),
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./data')),

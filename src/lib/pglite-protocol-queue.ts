@@ -33,6 +33,8 @@ export class PGliteProtocolQueue {
   private readonly queue: Item[] = []
   private processing = false
   private transactionOwner: number | null = null
+  /** Connections that closed: an exchange of theirs still running when they went must not leave a transaction open. */
+  private readonly closed = new Set<number>()
 
   constructor(private readonly db: PGlite) {}
 
@@ -79,6 +81,11 @@ export class PGliteProtocolQueue {
           current.reject(error)
         }
         this.transactionOwner = this.db.isInTransaction() ? current.handlerId : null
+        if (this.transactionOwner !== null && this.closed.has(this.transactionOwner)) {
+          // Its connection closed while this exchange (say, a BEGIN) ran: nobody will ever end it.
+          await this.db.exec('ROLLBACK')
+          this.transactionOwner = null
+        }
       }
     } finally {
       this.processing = false
@@ -90,6 +97,7 @@ export class PGliteProtocolQueue {
   }
 
   clearQueueForHandler(handlerId: number): void {
+    this.closed.add(handlerId)
     this.partial.delete(handlerId)
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i]!.handlerId === handlerId) this.queue.splice(i, 1)[0]!.reject(new Error('Handler disconnected'))

@@ -3,32 +3,30 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import { Redis } from 'ioredis'
-
+import { pingRedis } from '../../src/lib/redis'
 import { freePort } from './free-port'
 
-export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null })
-  client.on('error', () => undefined) // the failed ping below is the answer
-  try {
-    await client.connect()
-    return (await client.ping()) === 'PONG'
-  } catch {
-    return false
-  } finally {
-    client.disconnect()
-  }
-}
+export const redisAnswers = (url: string): Promise<boolean> =>
+  pingRedis(url, 1_000).then(
+    () => true,
+    () => false,
+  )
 
 export const redisServerInstalled = (): boolean => spawnSync('redis-server', ['--version']).status === 0
 
 export type OwnRedis = { url: string; port: number; process: ChildProcess; stop: () => Promise<void> }
 
-/** A private redis-server on a free port, for tests that must stop and restart Redis themselves. */
-export async function startOwnRedis(port?: number): Promise<OwnRedis> {
-  const chosen = port ?? (await freePort())
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-'))
-  const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+/**
+ * A private redis-server on a free port, for tests that must stop and restart Redis themselves. With
+ * `dir`, it keeps an append-only file there (as production Redis must), so a restart on the same port
+ * and dir comes back with its data.
+ */
+export async function startOwnRedis(options: { port?: number; dir?: string } = {}): Promise<OwnRedis> {
+  const chosen = options.port ?? (await freePort())
+  const persistent = Boolean(options.dir)
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'redis-'))
+  const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
+  const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', ...persistence, '--maxmemory-policy', 'noeviction', '--dir', dir], {
     stdio: 'ignore',
   })
   const url = `redis://127.0.0.1:${chosen}`
@@ -44,7 +42,7 @@ export async function startOwnRedis(port?: number): Promise<OwnRedis> {
         child.kill('SIGTERM')
         await exited
       }
-      fs.rmSync(dir, { recursive: true, force: true })
+      if (!persistent) fs.rmSync(dir, { recursive: true, force: true })
     },
   }
 }

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 
+import { NODE_FLAGS } from '../../src/lib/node-flags'
+
 export type ScriptResult = { status: number | null; stdout: string; stderr: string }
 
 /**
@@ -9,7 +11,7 @@ export type ScriptResult = { status: number | null; stdout: string; stderr: stri
  */
 export function runScript(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, script], {
       env: { NODE_ENV: 'test', PATH: process.env.PATH, ...env } as Record<string, string | undefined> as NodeJS.ProcessEnv,
     })
     let stdout = ''
