@@ -16,6 +16,7 @@ import { processFanoutJob } from './processors/fanout'
 import { startRelay } from './relay'
 
 type Logger = {
+  debug: (o: object, m: string) => void
   info: (o: object, m: string) => void
   warn: (o: object, m: string) => void
   error: (o: object, m: string) => void
@@ -46,6 +47,13 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     redis.on('error', (error) => logger.warn({ err: error.message, role }, 'redis connection error'))
     connections.push(redis)
     return redis
+  }
+
+  // Without a listener BullMQ prints every connection error to stderr. The relay reports an outage
+  // once, at warn; the repeats belong at debug.
+  const watch = <T extends Queue | FlowProducer>(emitter: T, name: string): T => {
+    ;(emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => logger.debug({ queue: name, err: error.message }, 'queue connection error'))
+    return emitter
   }
 
   const workers: Worker[] = []
@@ -86,6 +94,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   const queues: Queue[] = []
   if (enabled(env, 'scheduler')) {
     const scheduler = new Queue(SCHEDULER_QUEUE, { connection: connection('worker'), prefix })
+    watch(scheduler, SCHEDULER_QUEUE)
     queues.push(scheduler)
     await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
     startWorker(SCHEDULER_QUEUE, undefined, async () => ({ expired: await sweepExpiries(payload) }))
@@ -95,7 +104,8 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   let flows: FlowProducer | undefined
   if (env.WORKER_RELAY === 'true') {
     flows = new FlowProducer({ connection: connection('producer'), prefix })
-    const fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, new Queue(fanoutQueue(lane), { connection: connection('producer'), prefix })])) as Record<Urgency, Queue>
+    watch(flows, 'flow-producer')
+    const fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, watch(new Queue(fanoutQueue(lane), { connection: connection('producer'), prefix }), fanoutQueue(lane))])) as Record<Urgency, Queue>
     queues.push(...Object.values(fanoutQueues))
     relay = startRelay({ payload, flows, fanoutQueues, channels: channels.map((channel) => channel.name), jobOptions: options, logger }, env.RELAY_INTERVAL_MS)
   }
