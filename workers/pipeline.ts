@@ -1,4 +1,4 @@
-import { FlowProducer, Queue, Worker, type Job, type Processor } from 'bullmq'
+import { DelayedError, FlowProducer, Queue, Worker, type Job, type Processor } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
@@ -29,11 +29,25 @@ export function channelRegistry(env: Env, logger: Logger): ChannelPort[] {
 
 export type Pipeline = { workers: Worker[]; stop: () => Promise<void> }
 
+/** How long a standard job steps aside when urgent work is pending. */
+const YIELD_MS = 250
+
+async function urgentWorkPending(queue: Queue): Promise<boolean> {
+  try {
+    const counts = await queue.getJobCounts('wait', 'active', 'prioritized')
+    return counts.wait! + counts.active! + counts.prioritized! > 0
+  } catch {
+    return false // Redis trouble: the job itself will meet it and be retried; do not hold standard work for it
+  }
+}
+
 const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.WORKER_QUEUES.split(',').map((name) => name.trim()).includes(queue)
 
 /**
  * Starts what this worker process runs: the relay, a BullMQ worker per enabled queue and lane (each
- * wrapped with logging), and the expiry sweep. `stop()` closes them in order: no new events, then the
+ * wrapped with logging), and the expiry sweep. WORKER_QUEUES picks channels ("log,fanout,scheduler" or
+ * "all"), WORKER_LANES picks lanes: a process that runs only the urgent lane has its CPU to itself, so
+ * a standard backlog cannot slow an urgent statement down even inside one machine. `stop()` closes them in order: no new events, then the
  * workers, which let in-flight jobs finish (SIGTERM loses nothing and leaves nothing in doubt).
  */
 export async function startPipeline(payload: Payload, env: Env, logger: Logger): Promise<Pipeline> {
@@ -57,9 +71,20 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   }
 
   const workers: Worker[] = []
-  const startWorker = (queue: string, lane: Urgency | undefined, processor: (job: Job, worker: Worker) => Promise<unknown>) => {
+  const startWorker = (
+    queue: string,
+    lane: Urgency | undefined,
+    processor: (job: Job, worker: Worker) => Promise<unknown>,
+    yieldTo?: Queue,
+  ) => {
     const concurrency = lane === 'urgent' ? env.WORKER_URGENT_CONCURRENCY : env.WORKER_CONCURRENCY
-    const wrapped: Processor = async (job) => {
+    const wrapped: Processor = async (job, token) => {
+      if (yieldTo && (await urgentWorkPending(yieldTo))) {
+        // Standard work steps aside for a moment while urgent work is queued or running: they share
+        // the database and, on a small machine, the CPU.
+        await job.moveToDelayed(Date.now() + YIELD_MS, token)
+        throw new DelayedError()
+      }
       const started = Date.now()
       const result = await processor(job, worker)
       logger.info({ queue, jobId: job.id, ms: Date.now() - started, result }, 'job done')
@@ -82,16 +107,22 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     workers.push(worker)
   }
 
-  for (const lane of LANES) {
+  const lanes = LANES.filter((lane) => env.WORKER_LANES.split(',').map((name) => name.trim()).includes(lane))
+  const queues: Queue[] = []
+  for (const lane of lanes) {
     for (const channel of channels) {
       if (!enabled(env, channel.name)) continue
       const ctx = { payload, channel, inDoubtPolicy, lockMs: env.WORKER_LOCK_MS }
-      startWorker(channelQueue(channel.name, lane), lane, (job, worker) => processChannelJob(job, worker, ctx))
+      let urgentQueue: Queue | undefined
+      if (lane === 'standard') {
+        urgentQueue = watch(new Queue(channelQueue(channel.name, 'urgent'), { connection: connection('producer'), prefix }), channelQueue(channel.name, 'urgent'))
+        queues.push(urgentQueue)
+      }
+      startWorker(channelQueue(channel.name, lane), lane, (job, worker) => processChannelJob(job, worker, ctx), urgentQueue)
     }
     if (enabled(env, 'fanout')) startWorker(fanoutQueue(lane), lane, (job) => processFanoutJob(job, payload))
   }
 
-  const queues: Queue[] = []
   if (enabled(env, 'scheduler')) {
     const scheduler = new Queue(SCHEDULER_QUEUE, { connection: connection('worker'), prefix })
     watch(scheduler, SCHEDULER_QUEUE)

@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 
 import type { Urgency } from '../src/domain/events'
 import { channelJobId, fanoutJobId } from '../src/jobs/job-ids'
-import { channelQueue, fanoutQueue } from '../src/jobs/queues'
+import { LANES, channelQueue, fanoutQueue } from '../src/jobs/queues'
 import type { OutboxEvent } from '../src/payload-types'
 
 type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void }
@@ -38,27 +38,42 @@ export function flowFor(event: OutboxEvent, channels: string[], jobOptions: Jobs
 }
 
 /**
- * Moves undispatched outbox events into the queues, oldest first, then marks them dispatched. Stops at
- * the first event it cannot add (Redis down), so order holds and nothing is skipped; the next pass
- * starts there again. Safe in several processes at once: job ids come from the event, and an event
- * whose flow already exists is only marked.
+ * Events moved per pass. Standard batches are small so that an urgent event committed meanwhile waits
+ * for at most one of them before the next pass takes it.
  */
-export async function relayOnce(deps: RelayDeps, batchSize = 100): Promise<number> {
-  const { docs } = await deps.payload.find({
-    collection: 'outbox-events',
-    where: { dispatchedAt: { exists: false } },
-    sort: 'id',
-    limit: batchSize,
-    depth: 0,
-    pagination: false,
-  })
-  for (const event of docs) {
+const BATCH: Record<Urgency, number> = { urgent: 100, standard: 20 }
+
+/**
+ * Moves undispatched outbox events into the queues, urgent ones first and each lane oldest first, then
+ * marks them dispatched; returns how many it moved. A batch that cannot be added (Redis down) is not
+ * marked, so nothing is skipped and the next pass starts there again. Safe in several processes at
+ * once: job ids come from the event, and an event whose flow already exists is only marked.
+ */
+export async function relayOnce(deps: RelayDeps): Promise<number> {
+  let moved = 0
+  for (const lane of LANES) {
+    const batchSize = BATCH[lane]
+    const { docs } = await deps.payload.find({
+      collection: 'outbox-events',
+      where: { and: [{ dispatchedAt: { exists: false } }, { urgency: { equals: lane } }] },
+      sort: 'id',
+      limit: batchSize,
+      depth: 0,
+      pagination: false,
+    })
+    if (docs.length === 0) continue
     // Re-adding a flow whose parent exists would add its children again if they were already removed.
-    const existing = await deps.fanoutQueues[event.urgency].getJob(fanoutJobId(event.id, event.generation))
-    if (!existing) await deps.flows.add(flowFor(event, deps.channels, deps.jobOptions))
-    await deps.payload.update({ collection: 'outbox-events', id: event.id, depth: 0, data: { dispatchedAt: new Date().toISOString() } })
+    const existing = await Promise.all(docs.map((event) => deps.fanoutQueues[lane].getJob(fanoutJobId(event.id, event.generation))))
+    const fresh = docs.filter((_, i) => !existing[i])
+    if (fresh.length > 0) await deps.flows.addBulk(fresh.map((event) => flowFor(event, deps.channels, deps.jobOptions)))
+    await deps.payload.db.updateMany({
+      collection: 'outbox-events',
+      where: { id: { in: docs.map((event) => event.id) } },
+      data: { dispatchedAt: new Date().toISOString() },
+    })
+    moved += docs.length
   }
-  return docs.length
+  return moved
 }
 
 /** Runs relayOnce every `intervalMs` (at once again after a full batch), backing off while it fails. */
@@ -75,7 +90,8 @@ export function startRelay(deps: RelayDeps, intervalMs: number) {
         const moved = await relayOnce(deps)
         if (failing) deps.logger.info({}, 'relay: queues reachable again')
         failing = false
-        if (moved === 100) delay = 0
+        // Anything moved means more may be waiting: go again at once.
+        if (moved > 0) delay = 0
       } catch (error) {
         if (!failing) deps.logger.warn({ err: (error as Error).message }, 'relay: cannot reach the queues or the database; events wait in the outbox')
         failing = true

@@ -34,6 +34,10 @@ const schema = z.object({
   PORT: port(3000),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_QUEUES: z.preprocess(unsetIfEmpty, z.string().default('all')),
+  WORKER_LANES: z.preprocess(
+    unsetIfEmpty,
+    z.string().regex(/^\s*(urgent|standard)\s*(,\s*(urgent|standard)\s*)?$/, 'must be "urgent", "standard" or "urgent,standard"').default('urgent,standard'),
+  ),
   WORKER_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).default(5)),
   WORKER_URGENT_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).default(10)),
   WORKER_RELAY: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], 'must be true or false').default('true')),

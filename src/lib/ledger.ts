@@ -70,12 +70,28 @@ export async function compareAndSetDelivery(
 
 export type UnitSpec = Pick<Delivery, 'collection' | 'itemId' | 'channel' | 'unitKey' | 'urgency'> & { event: number | string; size?: number }
 
-/** The ledger row of a unit, created `pending` the first time the unit is planned. Safe to race. */
+/**
+ * The ledger row of a unit, created `pending` the first time the unit is planned; safe to race. On
+ * Postgres one INSERT … ON CONFLICT DO NOTHING, since this runs for every unit and Payload's create
+ * (a transaction, validation, a re-read) costs several round trips; MongoDB goes through Payload.
+ */
 export async function ensureDelivery(payload: Payload, unit: UnitSpec): Promise<Delivery> {
-  const find = async () =>
-    (await payload.find({ collection: 'deliveries', where: { unitKey: { equals: unit.unitKey } }, limit: 1, depth: 0, pagination: false })).docs[0]
+  const find = () => payload.db.findOne<Delivery>({ collection: 'deliveries', where: { unitKey: { equals: unit.unitKey } } })
   const existing = await find()
   if (existing) return existing
+
+  if (payload.db.name !== 'mongoose') {
+    const now = new Date().toISOString()
+    await (payload.db as unknown as PostgresDb).drizzle.execute(
+      sql`insert into deliveries (event_id, collection, item_id, channel, unit_key, state, urgency, size, attempts, updated_at, created_at)
+          values (${unit.event}, ${unit.collection}, ${unit.itemId}, ${unit.channel}, ${unit.unitKey}, 'pending', ${unit.urgency}, ${unit.size ?? 1}, 0, ${now}, ${now})
+          on conflict (unit_key) do nothing`,
+    )
+    const row = await find()
+    if (!row) throw new Error(`Delivery ${unit.unitKey} was neither inserted nor found`)
+    return row
+  }
+
   try {
     return await payload.create({
       collection: 'deliveries',

@@ -18,6 +18,6 @@ export async function processFanoutJob(job: Job, payload: Payload): Promise<Reco
   })
   const tally: Record<string, number> = {}
   for (const { state } of docs) tally[state] = (tally[state] ?? 0) + 1
-  await payload.update({ collection: 'outbox-events', id: eventId, data: { completedAt: new Date().toISOString() } })
+  await payload.db.updateOne({ collection: 'outbox-events', id: eventId, data: { completedAt: new Date().toISOString() } })
   return tally
 }
