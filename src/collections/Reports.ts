@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { publishableContentAccess } from '@/access/publishableContent'
 import { createdByField } from '@/fields/createdBy'
+import { distributionField } from '@/fields/distribution'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
@@ -39,5 +40,6 @@ export const Reports: CollectionConfig = {
     topicsField(),
     publishedAtField(),
     createdByField(),
+    distributionField(),
   ],
 }

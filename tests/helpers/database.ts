@@ -7,7 +7,8 @@ import { inject } from 'vitest'
 import { startEmbeddedDatabase } from '../../src/lib/embedded-database'
 import { freePort } from './free-port'
 
-export type TestDatabase = { uri: string; stop: () => Promise<void> }
+/** `embeddedPort` is set for the embedded database: the app is then configured as `npm start` runs it (DATABASE_URI unset). */
+export type TestDatabase = { uri: string; embeddedPort?: number; stop: () => Promise<void> }
 
 const withDatabaseName = (uri: string, name: string): string => {
   const url = new URL(uri)
@@ -22,7 +23,8 @@ const withDatabaseName = (uri: string, name: string): string => {
 export async function startTestDatabase(): Promise<TestDatabase> {
   const server = inject('databaseServerUri')
   if (!server) {
-    return startEmbeddedDatabase({ host: '127.0.0.1', port: await freePort() })
+    const port = await freePort()
+    return { ...(await startEmbeddedDatabase({ host: '127.0.0.1', port })), embeddedPort: port }
   }
 
   const name = `test_${randomBytes(6).toString('hex')}`

@@ -44,8 +44,9 @@ export async function startTestPayload(env: Record<string, string> = {}): Promis
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-test-'))
   const queuePrefix = `{test-${randomBytes(4).toString('hex')}}`
   const redisUrl = inject('redisUrl')
+  if (database.embeddedPort) delete process.env.DATABASE_URI
   Object.assign(process.env, {
-    DATABASE_URI: database.uri,
+    ...(database.embeddedPort ? { EMBEDDED_DB_PORT: String(database.embeddedPort) } : { DATABASE_URI: database.uri }),
     DATA_DIR: dataDir,
     PAYLOAD_SECRET: 'test-secret-that-is-long-enough-0123456789',
     QUEUE_PREFIX: queuePrefix,

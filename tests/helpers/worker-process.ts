@@ -21,7 +21,7 @@ export function startWorkerProcess(ctx: TestPayload, env: Record<string, string>
       NODE_ENV: 'test',
       SERVICE_NAME: 'worker',
       TSX_DISABLE_CACHE: '1',
-      DATABASE_URI: ctx.databaseUri,
+      ...(process.env.DATABASE_URI ? { DATABASE_URI: ctx.databaseUri } : { EMBEDDED_DB_PORT: process.env.EMBEDDED_DB_PORT }),
       DATA_DIR: ctx.dataDir,
       PAYLOAD_SECRET: process.env.PAYLOAD_SECRET,
       QUEUE_PREFIX: ctx.queuePrefix,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { body, createItem, createUser } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
+import { rest } from '../helpers/rest'
 
 let ctx: TestPayload
 let payload: Payload
@@ -65,6 +66,15 @@ describe('outbox events', () => {
     const item = await createItem(payload, 'announcements')
     await payload.update({ collection: 'announcements', id: item.id, context: { skipFanout: true }, data: { _status: 'published' } })
     expect(await eventsFor(item.id)).toEqual([])
+  })
+
+  it('is written when an editor publishes through the API, as the admin does', async () => {
+    const editor = await createUser(payload, 'editor', 'rest-editor@example.org')
+    const { token } = await payload.login({ collection: 'users', data: { email: editor.email, password: 'a-long-test-password' } })
+    const item = await createItem(payload, 'announcements')
+    const response = await rest('PATCH', `/api/announcements/${item.id}`, { headers: { authorization: `JWT ${token}` }, json: { _status: 'published' } })
+    expect(response.status).toBe(200)
+    expect((await eventsFor(item.id)).map((event) => event.kind)).toEqual(['publish'])
   })
 
   it('rolls back with a publish that fails', async () => {

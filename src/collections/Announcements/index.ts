@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { publishableContentAccess } from '@/access/publishableContent'
 import { createdByField } from '@/fields/createdBy'
+import { distributionField } from '@/fields/distribution'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
@@ -71,5 +72,6 @@ export const Announcements: CollectionConfig = {
       },
     },
     createdByField(),
+    distributionField(),
   ],
 }

@@ -1,0 +1,109 @@
+'use client'
+
+import { Button, useConfig, useDocumentInfo } from '@payloadcms/ui'
+import React, { useCallback, useEffect, useState } from 'react'
+
+import type { Delivery } from '@/payload-types'
+
+import { summarise, type EventSummary } from './summarise'
+
+const STATE_LABELS: Record<Delivery['state'], string> = {
+  pending: 'waiting',
+  sending: 'sending',
+  sent: 'sent',
+  failed: 'failed',
+  in_doubt: 'in doubt',
+}
+
+/**
+ * The item's distribution in its edit view: for each event (publish, update, retraction…) each channel's
+ * progress (4,000 / 12,000), failures with their reasons, and the retry / resend / mark-sent actions.
+ * Refreshes every 2 s while anything is waiting or sending, every 30 s otherwise.
+ */
+export function DistributionPanel() {
+  const { id, collectionSlug } = useDocumentInfo()
+  const {
+    config: {
+      routes: { api },
+    },
+  } = useConfig()
+  const [events, setEvents] = useState<EventSummary[] | undefined>()
+  const [error, setError] = useState<string | undefined>()
+  const [notice, setNotice] = useState<string | undefined>()
+
+  const load = useCallback(async () => {
+    if (!id) return
+    const query = `where[collection][equals]=${collectionSlug}&where[itemId][equals]=${id}&depth=0&limit=1000&sort=-createdAt`
+    const response = await fetch(`${api}/deliveries?${query}`, { credentials: 'include' })
+    if (!response.ok) {
+      setError(`Could not load the deliveries (${response.status}).`)
+      return
+    }
+    setError(undefined)
+    setEvents(summarise(((await response.json()) as { docs: Delivery[] }).docs))
+  }, [api, collectionSlug, id])
+
+  const active = events?.some((event) => event.active) ?? false
+  useEffect(() => {
+    void load()
+    const timer = setInterval(() => void load(), active ? 2_000 : 30_000)
+    return () => clearInterval(timer)
+  }, [load, active])
+
+  const act = async (delivery: Delivery, action: 'retry' | 'resend' | 'mark-sent') => {
+    const response = await fetch(`${api}/deliveries/${delivery.id}/${action}`, { method: 'POST', credentials: 'include' })
+    const body = (await response.json().catch(() => ({}))) as { message?: string }
+    setNotice(body.message ?? `The server answered ${response.status}.`)
+    await load()
+  }
+
+  if (!id) return <p className="field-description">Distribution starts when the item is published.</p>
+  return (
+    <section aria-label="Distribution" style={{ marginBottom: 'var(--base)' }}>
+      <h4 style={{ margin: '0 0 calc(var(--base) / 2)' }}>Distribution</h4>
+      {error && <p role="alert">{error}</p>}
+      {notice && <p role="status">{notice}</p>}
+      {events?.length === 0 && <p className="field-description">Nothing sent yet: publishing sends it to every channel.</p>}
+      {events?.map((event) => (
+        <div key={event.eventId} style={{ marginBottom: 'calc(var(--base) / 2)' }}>
+          <div className="field-description">Event #{event.eventId}</div>
+          {event.channels.map((channel) => (
+            <div key={channel.channel} style={{ marginBottom: 'calc(var(--base) / 4)' }}>
+              <strong>{channel.channel}</strong>{' '}
+              <span>
+                {channel.sent.toLocaleString()} / {channel.total.toLocaleString()}
+              </span>
+              <progress value={channel.sent} max={channel.total || 1} style={{ width: '100%' }} aria-label={`${channel.channel} progress`} />
+              <div className="field-description">
+                {Object.entries(channel.byState)
+                  .map(([state, count]) => `${count} ${STATE_LABELS[state as Delivery['state']]}`)
+                  .join(', ')}
+              </div>
+              {channel.actionable.map((delivery) => (
+                <div key={delivery.id} style={{ borderLeft: '3px solid var(--theme-error-500)', paddingLeft: 8, marginTop: 4 }}>
+                  <div>
+                    {STATE_LABELS[delivery.state]}: {delivery.lastError ?? 'no reason recorded'}
+                  </div>
+                  {delivery.state === 'failed' ? (
+                    <Button size="small" buttonStyle="secondary" onClick={() => void act(delivery, 'retry')}>
+                      Retry
+                    </Button>
+                  ) : (
+                    <>
+                      <Button size="small" buttonStyle="secondary" onClick={() => void act(delivery, 'resend')}>
+                        Send again
+                      </Button>{' '}
+                      <Button size="small" buttonStyle="secondary" onClick={() => void act(delivery, 'mark-sent')}>
+                        Mark as sent
+                      </Button>
+                    </>
+                  )}
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+      ))}
+    </section>
+  )
+}
