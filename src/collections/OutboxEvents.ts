@@ -1,9 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
 import { isEditor } from '@/access/isEditor'
+import { nobody } from '@/access/nobody'
 import { EVENT_KINDS, PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
-
-const nobody = () => false
 
 /**
  * The publish outbox: one row per publish, update, retraction or expiry, written in the same

@@ -1,12 +1,11 @@
 import type { CollectionConfig } from 'payload'
 
 import { isStaff } from '@/access/isStaff'
+import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 import { DELIVERY_STATES } from '@/domain/ledger'
 
 import { deliveryEndpoints } from './endpoints/staffActions'
-
-const nobody = () => false
 
 /**
  * The delivery ledger: one row per unit of delivery (a feed build, an email batch, a social post) of
