@@ -1,5 +1,7 @@
 import { ValidationError, type Payload } from 'payload'
 
+import { writeOutboxEvent } from '../src/lib/outbox'
+
 /**
  * Writes an `expire` outbox event for every live announcement whose expiresAt has passed. The dedupe
  * key holds the expiry time, so each expiry is announced once however often the sweep runs, and moving
@@ -15,20 +17,14 @@ export async function sweepExpiries(payload: Payload, now = new Date()): Promise
   })
   let written = 0
   for (const item of docs) {
-    const { docs: versions } = await payload.db.findVersions({ collection: 'announcements', where: { parent: { equals: item.id } }, sort: '-updatedAt', limit: 1 })
     try {
-      await payload.create({
-        collection: 'outbox-events',
-        data: {
-          kind: 'expire',
-          collection: 'announcements',
-          itemId: String(item.id),
-          versionId: String(versions[0]?.id ?? item.expiresAt),
-          urgency: item.urgency,
-          title: item.title,
-          dedupeKey: `announcements-${item.id}-expire-${item.expiresAt}`,
-          generation: 0,
-        },
+      await writeOutboxEvent(payload, {
+        kind: 'expire',
+        collection: 'announcements',
+        itemId: item.id,
+        urgency: item.urgency,
+        title: item.title,
+        dedupeOn: item.expiresAt ?? undefined,
       })
       written++
     } catch (error) {

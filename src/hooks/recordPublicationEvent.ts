@@ -2,6 +2,7 @@ import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, PayloadRequ
 
 import { eventKindForSave, type LiveState, type PublishableCollection } from '@/domain/events'
 import { lockLiveRow } from '@/lib/lock-live-row'
+import { writeOutboxEvent } from '@/lib/outbox'
 
 const beforeKey = (collection: string, id: number | string) => `publication:${collection}:${id}`
 
@@ -36,28 +37,10 @@ export const recordPublicationEvent: CollectionAfterChangeHook = async ({ collec
   const kind = eventKindForSave(before, await liveState(req, slug, doc.id))
   if (!kind) return doc
 
-  const { docs } = await req.payload.db.findVersions({
-    collection: slug,
-    where: { parent: { equals: doc.id } },
-    sort: '-updatedAt',
-    limit: 1,
+  await writeOutboxEvent(
+    req.payload,
+    { kind, collection: slug, itemId: doc.id, urgency: doc.urgency === 'urgent' ? 'urgent' : 'standard', title: doc.title },
     req,
-  })
-  const versionId = String(docs[0]?.id ?? doc.updatedAt)
-  await req.payload.create({
-    collection: 'outbox-events',
-    req,
-    overrideAccess: true,
-    data: {
-      kind,
-      collection: slug,
-      itemId: String(doc.id),
-      versionId,
-      urgency: doc.urgency === 'urgent' ? 'urgent' : 'standard',
-      title: doc.title,
-      dedupeKey: `${slug}-${doc.id}-${versionId}-${kind}`,
-      generation: 0,
-    },
-  })
+  )
   return doc
 }
