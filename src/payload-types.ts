@@ -76,6 +76,7 @@ export interface Config {
     users: User;
     'outbox-events': OutboxEvent;
     deliveries: Delivery;
+    feeds: Feed;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -92,6 +93,7 @@ export interface Config {
     users: UsersSelect<false> | UsersSelect<true>;
     'outbox-events': OutboxEventsSelect<false> | OutboxEventsSelect<true>;
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
+    feeds: FeedsSelect<false> | FeedsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -185,6 +187,10 @@ export interface Announcement {
    * Set when the item is first published.
    */
   publishedAt?: string | null;
+  /**
+   * The permanent id feeds give this item, set when it is first published.
+   */
+  feedGuid?: string | null;
   /**
    * Optional: when this stops being current (an urgent banner comes down then).
    */
@@ -291,6 +297,10 @@ export interface Report {
    * Set when the item is first published.
    */
   publishedAt?: string | null;
+  /**
+   * The permanent id feeds give this item, set when it is first published.
+   */
+  feedGuid?: string | null;
   createdBy?: (number | null) | User;
   updatedAt: string;
   createdAt: string;
@@ -453,6 +463,47 @@ export interface Delivery {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "feeds".
+ */
+export interface Feed {
+  id: number;
+  /**
+   * "all", "urgent" or "topic-<id>".
+   */
+  scope: string;
+  title: string;
+  /**
+   * Where it is served: <path>/feed.xml, .atom and .json.
+   */
+  path?: string | null;
+  /**
+   * A hash of the content; changes exactly when the content does.
+   */
+  etag?: string | null;
+  /**
+   * When the content last changed.
+   */
+  lastModified?: string | null;
+  itemCount?: number | null;
+  /**
+   * How many times the content has changed.
+   */
+  generation?: number | null;
+  /**
+   * The outbox event whose rebuild made the last change; it owes the hub pings.
+   */
+  changedByEvent?: string | null;
+  entryKeys?: string | null;
+  buildToken?: number | null;
+  builtToken?: number | null;
+  rss?: string | null;
+  atom?: string | null;
+  json?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -510,6 +561,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'deliveries';
         value: number | Delivery;
+      } | null)
+    | ({
+        relationTo: 'feeds';
+        value: number | Feed;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -575,6 +630,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
         social?: T;
       };
   publishedAt?: T;
+  feedGuid?: T;
   expiresAt?: T;
   createdBy?: T;
   updatedAt?: T;
@@ -595,6 +651,7 @@ export interface ReportsSelect<T extends boolean = true> {
   coverImage?: T;
   topics?: T;
   publishedAt?: T;
+  feedGuid?: T;
   createdBy?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -753,6 +810,28 @@ export interface DeliveriesSelect<T extends boolean = true> {
   sendingAt?: T;
   sentAt?: T;
   resolvedBy?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "feeds_select".
+ */
+export interface FeedsSelect<T extends boolean = true> {
+  scope?: T;
+  title?: T;
+  path?: T;
+  etag?: T;
+  lastModified?: T;
+  itemCount?: T;
+  generation?: T;
+  changedByEvent?: T;
+  entryKeys?: T;
+  buildToken?: T;
+  builtToken?: T;
+  rss?: T;
+  atom?: T;
+  json?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -2,13 +2,16 @@ import { DelayedError, FlowProducer, Queue, Worker, type Job, type Processor } f
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
+import { FeedChannel } from '../src/adapters/feed-channel'
 import { LogChannel } from '../src/adapters/log-channel'
+import { WebSubHub } from '../src/adapters/websub-hub'
 import type { Urgency } from '../src/domain/events'
 import { parseInDoubtPolicy } from '../src/domain/ledger'
 import type { ChannelPort } from '../src/domain/ports'
 import { jobOptions } from '../src/jobs/options'
 import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue } from '../src/jobs/queues'
 import type { Env } from '../src/lib/env'
+import { ConfigError } from '../src/lib/config-error'
 import { createRedis } from '../src/lib/redis'
 import { sweepExpiries } from './expiry'
 import { processChannelJob } from './processors/channel'
@@ -22,9 +25,22 @@ type Logger = {
   error: (o: object, m: string) => void
 }
 
-/** The channels this installation delivers to. Feeds, email and social join here as they are built. */
-export function channelRegistry(env: Env, logger: Logger): ChannelPort[] {
-  return [new LogChannel(logger, env.LOG_CHANNEL_FILE)]
+/**
+ * The channels this installation delivers to: every channel there is, or the ones DELIVERY_CHANNELS
+ * names. Email and social join here as they are built.
+ */
+export function channelRegistry(payload: Payload, env: Env, logger: Logger): ChannelPort[] {
+  const all: ChannelPort[] = [
+    new LogChannel(logger, env.LOG_CHANNEL_FILE),
+    new FeedChannel(payload, env, env.WEBSUB_HUB_URL ? new WebSubHub(env.WEBSUB_HUB_URL) : undefined),
+  ]
+  if (env.DELIVERY_CHANNELS.trim() === 'all') return all
+  const wanted = env.DELIVERY_CHANNELS.split(',').map((name) => name.trim()).filter(Boolean)
+  const unknown = wanted.filter((name) => !all.some((channel) => channel.name === name))
+  if (unknown.length > 0) {
+    throw new ConfigError(`Invalid configuration: DELIVERY_CHANNELS names unknown channels: ${unknown.join(', ')} (there are: ${all.map((channel) => channel.name).join(', ')})`)
+  }
+  return all.filter((channel) => wanted.includes(channel.name))
 }
 
 export type Pipeline = { workers: Worker[]; stop: () => Promise<void> }
@@ -53,7 +69,7 @@ const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.
 export async function startPipeline(payload: Payload, env: Env, logger: Logger): Promise<Pipeline> {
   const prefix = env.QUEUE_PREFIX
   const options = jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS })
-  const channels = channelRegistry(env, logger)
+  const channels = channelRegistry(payload, env, logger)
   const inDoubtPolicy = parseInDoubtPolicy(env.IN_DOUBT_POLICY)
   const connections: Redis[] = []
   const connection = (role: 'worker' | 'producer') => {
@@ -105,6 +121,17 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     )
     worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'))
     workers.push(worker)
+  }
+
+  // Before any job: a channel's own state must reflect the database, or the first event's change
+  // could be mistaken for one that was already delivered.
+  for (const channel of channels) {
+    if (!channel.reconcile || !enabled(env, channel.name)) continue
+    try {
+      logger.info({ channel: channel.name, result: await channel.reconcile() }, 'channel reconciled')
+    } catch (error) {
+      logger.error({ channel: channel.name, err: error instanceof Error ? error.message : String(error) }, 'channel could not reconcile at start; its next event will')
+    }
   }
 
   const lanes = LANES.filter((lane) => env.WORKER_LANES.split(',').map((name) => name.trim()).includes(lane))

@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { publishableContentAccess } from '@/access/publishableContent'
 import { createdByField } from '@/fields/createdBy'
 import { distributionField } from '@/fields/distribution'
+import { feedGuidField } from '@/fields/feedGuid'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
@@ -39,6 +40,7 @@ export const Reports: CollectionConfig = {
     { name: 'coverImage', type: 'upload', relationTo: 'media' },
     topicsField(),
     publishedAtField(),
+    feedGuidField(),
     createdByField(),
     distributionField(),
   ],

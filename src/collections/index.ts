@@ -1,6 +1,7 @@
 import { Announcements } from './Announcements'
 import { Deliveries } from './Deliveries'
 import { Documents } from './Documents'
+import { Feeds } from './Feeds'
 import { Media } from './Media'
 import { OutboxEvents } from './OutboxEvents'
 import { Reports } from './Reports'
@@ -8,4 +9,4 @@ import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users, OutboxEvents, Deliveries]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users, OutboxEvents, Deliveries, Feeds]

@@ -38,4 +38,15 @@ export interface ChannelPort {
   plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
   /** Delivers one unit. */
   deliver(unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt>
+  /**
+   * Units that exist only once the planned ones have run, such as the hub pings a feed rebuild owes
+   * for the feeds it changed. Asked after the planned units, on every attempt, and answered from
+   * durable state so a retry after a crash finds the same units.
+   */
+  followUps?(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
+  /**
+   * Brings what the channel keeps up to date with the database before the worker takes jobs, for
+   * content that changed while no worker ran (a seed, a restore, an upgrade). Says what it changed.
+   */
+  reconcile?(): Promise<string>
 }

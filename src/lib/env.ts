@@ -34,6 +34,7 @@ const schema = z.object({
   PORT: port(3000),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_QUEUES: z.preprocess(unsetIfEmpty, z.string().default('all')),
+  DELIVERY_CHANNELS: z.preprocess(unsetIfEmpty, z.string().regex(/^[a-z,\s]+$/, 'must be "all" or a comma-separated list of channel names').default('all')),
   WORKER_LANES: z.preprocess(
     unsetIfEmpty,
     z.string().regex(/^\s*(urgent|standard)\s*(,\s*(urgent|standard)\s*)?$/, 'must be "urgent", "standard" or "urgent,standard"').default('urgent,standard'),
@@ -54,6 +55,11 @@ const schema = z.object({
       .default('urgent=resend,standard=hold'),
   ),
   LOG_CHANNEL_FILE: optional(z.string()),
+  FEED_ITEMS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(10_000).default(50)),
+  FEED_TTL_MINUTES: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(1440).default(5)),
+  FEED_MAX_AGE_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(0).max(86_400).default(60)),
+  FEEDS_DIR: optional(z.string()),
+  WEBSUB_HUB_URL: optional(z.url('must be an absolute http(s) URL')),
   ADMIN_EMAIL: optional(z.email('must be an email address')),
   ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters long')),
 })

@@ -1,5 +1,6 @@
 import * as migration_20261128_180607_initial from './20261128_180607_initial';
 import * as migration_20261128_183206_outbox_and_ledger from './20261128_183206_outbox_and_ledger';
+import * as migration_20261128_205729_feeds from './20261128_205729_feeds';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261128_183206_outbox_and_ledger.up,
     down: migration_20261128_183206_outbox_and_ledger.down,
-    name: '20261128_183206_outbox_and_ledger'
+    name: '20261128_183206_outbox_and_ledger',
+  },
+  {
+    up: migration_20261128_205729_feeds.up,
+    down: migration_20261128_205729_feeds.down,
+    name: '20261128_205729_feeds'
   },
 ];

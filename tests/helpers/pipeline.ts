@@ -6,8 +6,18 @@ import { logger } from '../../src/lib/logger'
 import { startPipeline, type Pipeline } from '../../workers/pipeline'
 import { startTestPayload, type TestPayload } from './payload'
 
-/** Settings that make the pipeline quick to observe in tests: fast relay, short backoff and lock. */
-export const FAST_PIPELINE = { RELAY_INTERVAL_MS: '50', JOB_BACKOFF_MS: '100', JOB_ATTEMPTS: '30', WORKER_LOCK_MS: '5000', LOG_LEVEL: 'error' }
+/**
+ * Settings that make the pipeline quick to observe in tests: fast relay, short backoff and lock. The
+ * spine's tests watch the log channel alone; a channel's own tests name the channels they need.
+ */
+export const FAST_PIPELINE = {
+  RELAY_INTERVAL_MS: '50',
+  JOB_BACKOFF_MS: '100',
+  JOB_ATTEMPTS: '30',
+  WORKER_LOCK_MS: '5000',
+  LOG_LEVEL: 'error',
+  DELIVERY_CHANNELS: 'log',
+}
 
 export type TestPipeline = TestPayload & { pipeline: Pipeline; logFile: string }
 

@@ -262,6 +262,49 @@ const siteCells = (): Cell[] => [
   { collection: 'site (global)', operation: 'update', allowed: ADMINS, attempt: ({ as }) => payload.updateGlobal({ slug: 'site', data: { organisationName: 'Renamed' }, ...as }) },
 ]
 
+/** The collections only the system writes: the outbox, the delivery ledger and the built feeds. */
+const systemCells = (): Cell[] => {
+  const event = async () => {
+    const item = await createItem(payload, 'announcements', { status: 'published' })
+    const { docs } = await payload.find({ collection: 'outbox-events', where: { itemId: { equals: String(item.id) } }, limit: 1 })
+    return docs[0]!
+  }
+  const delivery = async () => {
+    const outbox = await event()
+    return payload.create({
+      collection: 'deliveries',
+      data: { event: outbox.id, collection: 'announcements', itemId: outbox.itemId, channel: 'log', unitKey: `access-${Math.random()}`, urgency: 'standard', state: 'pending', attempts: 0 },
+    })
+  }
+  const feed = () => payload.create({ collection: 'feeds', data: { scope: `access-${Math.random()}`, title: 'A feed' } })
+  return [
+    { collection: 'outbox-events', operation: 'read', allowed: EDITORS, attempt: async ({ as }) => payload.findByID({ collection: 'outbox-events', id: (await event()).id, ...as }) },
+    {
+      collection: 'outbox-events',
+      operation: 'create',
+      allowed: [],
+      attempt: ({ as }) =>
+        payload.create({ collection: 'outbox-events', data: { kind: 'publish', collection: 'announcements', itemId: '1', versionId: '1', urgency: 'urgent', dedupeKey: `forged-${Math.random()}`, generation: 0 }, ...as }),
+    },
+    { collection: 'outbox-events', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'outbox-events', id: (await event()).id, data: { dispatchedAt: null }, ...as }) },
+    { collection: 'outbox-events', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'outbox-events', id: (await event()).id, ...as }) },
+    { collection: 'deliveries', operation: 'read', allowed: STAFF, attempt: async ({ as }) => payload.findByID({ collection: 'deliveries', id: (await delivery()).id, ...as }) },
+    {
+      collection: 'deliveries',
+      operation: 'create',
+      allowed: [],
+      attempt: async ({ as }) =>
+        payload.create({ collection: 'deliveries', data: { event: (await event()).id, collection: 'announcements', itemId: '1', channel: 'log', unitKey: `forged-${Math.random()}`, urgency: 'standard', state: 'pending', attempts: 0 }, ...as }),
+    },
+    { collection: 'deliveries', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'deliveries', id: (await delivery()).id, data: { state: 'sent' }, ...as }) },
+    { collection: 'deliveries', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'deliveries', id: (await delivery()).id, ...as }) },
+    { collection: 'feeds', operation: 'read', allowed: STAFF, attempt: async ({ as }) => payload.findByID({ collection: 'feeds', id: (await feed()).id, ...as }) },
+    { collection: 'feeds', operation: 'create', allowed: [], attempt: ({ as }) => payload.create({ collection: 'feeds', data: { scope: `forged-${Math.random()}`, title: 'Forged' }, ...as }) },
+    { collection: 'feeds', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'feeds', id: (await feed()).id, data: { rss: '<rss/>' }, ...as }) },
+    { collection: 'feeds', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'feeds', id: (await feed()).id, ...as }) },
+  ]
+}
+
 const cells: Cell[] = [
   ...contentCells('announcements'),
   ...contentCells('reports'),
@@ -271,6 +314,7 @@ const cells: Cell[] = [
   ...subscriberCells(),
   ...userCells(),
   ...siteCells(),
+  ...systemCells(),
 ]
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 
 import { type DeliveryError } from '../../src/domain/errors'
+import type { PlannedUnit } from '../../src/domain/ports'
 import { channelJobSchema } from '../../src/jobs/payloads'
 import { ensureDelivery } from '../../src/lib/ledger'
 import { deliverUnit, type DeliverContext, type UnitOutcome } from '../deliver-unit'
@@ -10,8 +11,9 @@ export type ChannelResult = { units: number; outcomes: Partial<Record<UnitOutcom
 
 /**
  * One channel's share of an event: plan the units, make sure each has a ledger row, deliver the ones
- * not yet sent. Errors map to BullMQ's: a provider's 429 pauses the queue (rate limit), a
- * non-retryable error fails the job at once, anything else is retried with backoff.
+ * not yet sent, then the same for the follow-up units the first ones gave rise to. Errors map to
+ * BullMQ's: a provider's 429 pauses the queue (rate limit), a non-retryable error fails the job at
+ * once, anything else is retried with backoff.
  */
 export async function processChannelJob(job: Job, worker: Worker, ctx: DeliverContext): Promise<ChannelResult> {
   const data = channelJobSchema.parse(job.data)
@@ -19,34 +21,37 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: DeliverCo
   const item = await loadItem(ctx.payload, event)
   if (!ctx.channel.handles(event, item)) return { units: 0, outcomes: {}, skipped: true }
 
-  const units = await ctx.channel.plan(event, item)
   const outcomes: ChannelResult['outcomes'] = {}
   const failures: DeliveryError[] = []
-  for (const unit of units) {
-    const row = await ensureDelivery(ctx.payload, {
-      event: event.id,
-      collection: event.collection,
-      itemId: String(event.itemId),
-      channel: ctx.channel.name,
-      unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
-      urgency: event.urgency,
-      size: unit.size,
-    })
-    try {
-      const outcome = await deliverUnit(row, unit, event, item, ctx)
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
-    } catch (error) {
-      failures.push(error as DeliveryError)
-      const limit = (error as DeliveryError).retryAfterMs
-      if (limit) {
-        // The provider asked us to slow down: pause this queue rather than spend the job's attempts.
-        await worker.rateLimit(limit)
-        throw Worker.RateLimitError()
+  const deliverAll = async (units: PlannedUnit[]) => {
+    for (const unit of units) {
+      const row = await ensureDelivery(ctx.payload, {
+        event: event.id,
+        collection: event.collection,
+        itemId: String(event.itemId),
+        channel: ctx.channel.name,
+        unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
+        urgency: event.urgency,
+        size: unit.size,
+      })
+      try {
+        const outcome = await deliverUnit(row, unit, event, item, ctx)
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+      } catch (error) {
+        failures.push(error as DeliveryError)
+        const limit = (error as DeliveryError).retryAfterMs
+        if (limit) {
+          // The provider asked us to slow down: pause this queue rather than spend the job's attempts.
+          await worker.rateLimit(limit)
+          throw Worker.RateLimitError()
+        }
       }
     }
+    return units.length
   }
+  const units = (await deliverAll(await ctx.channel.plan(event, item))) + (ctx.channel.followUps ? await deliverAll(await ctx.channel.followUps(event, item)) : 0)
   const retryable = failures.find((failure) => failure.retryable)
   if (retryable) throw retryable
   if (failures.length > 0) throw new UnrecoverableError(failures.map((failure) => failure.message).join('; '))
-  return { units: units.length, outcomes }
+  return { units, outcomes }
 }

@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { publishableContentAccess } from '@/access/publishableContent'
 import { createdByField } from '@/fields/createdBy'
 import { distributionField } from '@/fields/distribution'
+import { feedGuidField } from '@/fields/feedGuid'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
@@ -61,6 +62,7 @@ export const Announcements: CollectionConfig = {
       ],
     },
     publishedAtField(),
+    feedGuidField(),
     {
       name: 'expiresAt',
       type: 'date',

@@ -1,0 +1,96 @@
+import type { Payload } from 'payload'
+
+import { DeliveryError } from '@/domain/errors'
+import type { PipelineEvent } from '@/domain/events'
+import { FEED_FILES, FEED_FORMATS, type FeedFormat } from '@/domain/feeds/feed'
+import { scopeKey } from '@/domain/feeds/scopes'
+import type { ChannelPort, DeliveryReceipt, PlannedUnit } from '@/domain/ports'
+import { Coalescer } from '@/lib/coalesce'
+import { affectedScopes, allScopes } from '@/lib/feeds/affected-scopes'
+import { buildFeed, type BuildResult } from '@/lib/feeds/build-feed'
+import { type FeedEnv, feedSettings } from '@/lib/feeds/feed-settings'
+
+import type { WebSubHub } from './websub-hub'
+
+const PING_KEY = /^ping-(.+)-(rss|atom|json)-g(\d+)$/
+
+/**
+ * The feeds channel. Every event rebuilds the feeds it can change (one `rebuild` unit); builds of one
+ * feed coalesce in a burst. Each feed whose content changed then owes the WebSub hub one ping per
+ * format, each its own ledger unit (`ping-<scope>-<format>-g<generation>`), found again from the
+ * feed rows if the worker stops in between.
+ */
+export class FeedChannel implements ChannelPort {
+  readonly name = 'feeds'
+  private readonly builds = new Coalescer<BuildResult>()
+
+  constructor(
+    private readonly payload: Payload,
+    private readonly env: FeedEnv,
+    private readonly hub?: WebSubHub,
+  ) {}
+
+  /** Every event: even an item taken off the feeds channel has to leave the feeds it was in. */
+  handles(): boolean {
+    return true
+  }
+
+  async plan(): Promise<PlannedUnit[]> {
+    return [{ key: 'rebuild' }]
+  }
+
+  async followUps(event: PipelineEvent): Promise<PlannedUnit[]> {
+    if (!this.hub) return []
+    const { docs } = await this.payload.find({
+      collection: 'feeds',
+      where: { changedByEvent: { equals: String(event.id) } },
+      depth: 0,
+      pagination: false,
+      sort: 'scope',
+      select: { scope: true, generation: true },
+    })
+    return docs.flatMap((feed) => FEED_FORMATS.map((format) => ({ key: `ping-${feed.scope}-${format}-g${feed.generation ?? 0}` })))
+  }
+
+  async deliver(unit: PlannedUnit, event: PipelineEvent): Promise<DeliveryReceipt> {
+    try {
+      return unit.key === 'rebuild' ? await this.rebuild(event) : await this.ping(unit.key)
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error
+      throw new DeliveryError(`Feed ${unit.key} failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
+    }
+  }
+
+  /** Rebuilds every feed the event can change, all of them with the same settings read now. */
+  private async rebuild(event: PipelineEvent): Promise<DeliveryReceipt> {
+    const settings = await feedSettings(this.payload, this.env)
+    const scopes = await affectedScopes(this.payload, event)
+    const results: BuildResult[] = []
+    for (const scope of scopes) {
+      results.push(await this.builds.run(scopeKey(scope), () => buildFeed(this.payload, scope, settings, { eventId: event.id, feedsDir: this.env.FEEDS_DIR })))
+    }
+    const changed = results.filter((result) => result.outcome === 'changed').map((result) => result.scope)
+    return { detail: changed.length > 0 ? `changed: ${changed.join(', ')} (of ${results.length} feeds)` : `no feed changed (${results.length} checked)` }
+  }
+
+  /** Every feed, rebuilt where it differs from the database; no hub pings, since no event asked. */
+  async reconcile(): Promise<string> {
+    const settings = await feedSettings(this.payload, this.env)
+    const results: BuildResult[] = []
+    for (const scope of await allScopes(this.payload)) {
+      results.push(await this.builds.run(scopeKey(scope), () => buildFeed(this.payload, scope, settings, { feedsDir: this.env.FEEDS_DIR })))
+    }
+    const changed = results.filter((result) => result.outcome === 'changed').map((result) => result.scope)
+    return `${results.length} feeds checked${changed.length > 0 ? `, rebuilt: ${changed.join(', ')}` : ', all current'}`
+  }
+
+  private async ping(key: string): Promise<DeliveryReceipt> {
+    const match = PING_KEY.exec(key)
+    if (!match || !this.hub) throw new DeliveryError(`Unknown feed unit ${key}`, { retryable: false })
+    const [, scope, format] = match
+    const feed = await this.payload.db.findOne<{ id: number | string; path?: string | null }>({ collection: 'feeds', where: { scope: { equals: scope } } })
+    if (!feed) throw new DeliveryError(`Feed ${scope} no longer exists`, { retryable: false })
+    const { siteUrl } = await feedSettings(this.payload, this.env)
+    return { detail: await this.hub.publish(`${siteUrl}${feed.path ?? ''}/${FEED_FILES[format as FeedFormat]}`) }
+  }
+}

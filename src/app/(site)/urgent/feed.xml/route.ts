@@ -1,0 +1,6 @@
+import { feedRoute } from '../../_feeds/feed-route'
+
+// Served from the bytes the worker stored, never rendered at build time.
+export const dynamic = 'force-dynamic'
+
+export const GET = feedRoute({ kind: 'urgent' }, 'rss')

@@ -1,0 +1,121 @@
+import type { Payload, Where } from 'payload'
+
+import type { Feed, FeedEntry } from '@/domain/feeds/feed'
+import { xmlSafe } from '@/domain/feeds/feed'
+import { type FeedScope, entryKey, scopeDescription, scopePath, scopeTitle } from '@/domain/feeds/scopes'
+import type { PublishableCollection } from '@/domain/events'
+import { itemGuid } from '@/lib/item-guid'
+
+import { bodyHtml } from './body-html'
+
+export type FeedSettings = {
+  siteUrl: string
+  organisation: string
+  itemCount: number
+  ttlMinutes: number
+  hubUrl?: string
+}
+
+type Populated<T> = T | number | string | null | undefined
+type TopicDoc = { name?: string }
+type DocumentDoc = { url?: string | null; filesize?: number | null; mimeType?: string | null; title?: string }
+
+type Row = {
+  id: number | string
+  title: string
+  slug?: string | null
+  summary: string
+  body: unknown
+  topics?: Populated<TopicDoc>[] | null
+  reportFile?: Populated<DocumentDoc>
+  publishedAt?: string | null
+  createdAt: string
+  updatedAt: string
+  feedGuid?: string | null
+}
+
+const published: Where = { _status: { equals: 'published' } }
+
+/**
+ * What may appear in a feed: published, and for announcements also meant for feeds and not expired.
+ * Drafts never match: the query reads the live rows only (draft: false).
+ */
+function criteria(collection: PublishableCollection, scope: FeedScope, now: Date): Where | undefined {
+  const and: Where[] = [published]
+  if (scope.kind === 'topic') and.push({ topics: { in: [scope.topic.id] } })
+  if (collection === 'announcements') {
+    and.push({ or: [{ 'channels.feed': { equals: true } }, { 'channels.feed': { exists: false } }] })
+    and.push({ or: [{ expiresAt: { exists: false } }, { expiresAt: { greater_than: now.toISOString() } }] })
+    if (scope.kind === 'urgent') and.push({ urgency: { equals: 'urgent' } })
+  } else if (scope.kind === 'urgent') {
+    return undefined // reports are never urgent statements
+  }
+  return { and }
+}
+
+const absolute = (url: string, siteUrl: string) => new URL(url, `${siteUrl}/`).toString()
+
+function toEntry(collection: PublishableCollection, row: Row, settings: FeedSettings): FeedEntry {
+  const file = row.reportFile && typeof row.reportFile === 'object' ? row.reportFile : undefined
+  return {
+    key: entryKey(collection, row.id),
+    guid: row.feedGuid ?? itemGuid(collection, row.id),
+    title: xmlSafe(row.title),
+    url: `${settings.siteUrl}/${collection}/${encodeURIComponent(row.slug ?? String(row.id))}`,
+    summary: xmlSafe(row.summary ?? ''),
+    contentHtml: xmlSafe(bodyHtml(row.body, settings.siteUrl)),
+    categories: (row.topics ?? []).flatMap((topic) => (topic && typeof topic === 'object' && topic.name ? [xmlSafe(topic.name)] : [])),
+    author: xmlSafe(settings.organisation),
+    published: new Date(row.publishedAt ?? row.createdAt).toISOString(),
+    updated: new Date(row.updatedAt).toISOString(),
+    ...(file?.url
+      ? {
+          enclosure: {
+            url: absolute(file.url, settings.siteUrl),
+            length: file.filesize ?? 0,
+            type: file.mimeType ?? 'application/pdf',
+            title: xmlSafe(file.title ?? row.title),
+          },
+        }
+      : {}),
+  }
+}
+
+async function entriesOf(payload: Payload, collection: PublishableCollection, scope: FeedScope, settings: FeedSettings, now: Date) {
+  const where = criteria(collection, scope, now)
+  if (!where) return []
+  const { docs } = await payload.find({
+    collection,
+    where,
+    draft: false,
+    sort: '-publishedAt',
+    limit: settings.itemCount,
+    pagination: false,
+    depth: 1,
+    select: { title: true, slug: true, summary: true, body: true, topics: true, publishedAt: true, createdAt: true, updatedAt: true, feedGuid: true, ...(collection === 'reports' ? { reportFile: true } : {}) },
+    populate: { topics: { name: true }, documents: { url: true, filename: true, filesize: true, mimeType: true, title: true } },
+  })
+  return (docs as unknown as Row[]).map((row) => toEntry(collection, row, settings))
+}
+
+/** The feed of one scope as the database holds it now: newest first, at most FEED_ITEMS entries. */
+export async function assembleFeed(payload: Payload, scope: FeedScope, settings: FeedSettings, now = new Date()): Promise<Feed> {
+  const [announcements, reports] = await Promise.all([
+    entriesOf(payload, 'announcements', scope, settings, now),
+    entriesOf(payload, 'reports', scope, settings, now),
+  ])
+  const entries = [...announcements, ...reports]
+    .sort((a, b) => b.published.localeCompare(a.published) || a.key.localeCompare(b.key))
+    .slice(0, settings.itemCount)
+  return {
+    scope: scope.kind === 'topic' ? `topic-${scope.topic.id}` : scope.kind,
+    title: xmlSafe(scopeTitle(scope, settings.organisation)),
+    description: xmlSafe(scopeDescription(scope, settings.organisation)),
+    siteUrl: settings.siteUrl,
+    path: scopePath(scope),
+    author: xmlSafe(settings.organisation),
+    ttlMinutes: settings.ttlMinutes,
+    ...(settings.hubUrl ? { hubUrl: settings.hubUrl } : {}),
+    entries,
+  }
+}
