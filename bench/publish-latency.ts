@@ -18,41 +18,13 @@ import path from 'node:path'
 
 import pg from 'pg'
 
-import { startEmbeddedDatabase } from '../src/lib/embedded-database'
 import { NODE_FLAGS } from '../src/lib/node-flags'
 import { richText } from '../src/seed/lexical'
+import { benchDatabase, percentile } from './bench-database'
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1000)
 const URGENT = Number(process.env.BENCH_URGENT ?? 50)
-const PORT = 54500 + Math.floor(Math.random() * 400)
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-async function database() {
-  const server = process.env.DATABASE_URI
-  if (!server) return startEmbeddedDatabase({ host: '127.0.0.1', port: PORT })
-  const name = `bench_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: server })
-  await admin.connect()
-  await admin.query(`create database "${name}"`)
-  await admin.end()
-  const url = new URL(server)
-  url.pathname = `/${name}`
-  return {
-    uri: url.toString(),
-    stop: async () => {
-      const client = new pg.Client({ connectionString: server })
-      await client.connect()
-      await client.query(`drop database if exists "${name}" with (force)`)
-      await client.end()
-    },
-  }
-}
-
-const db = await database()
+const db = await benchDatabase()
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))
 const env = {
   DATABASE_URI: db.uri,
@@ -60,6 +32,8 @@ const env = {
   PAYLOAD_SECRET: 'bench-secret-bench-secret-bench-secret-00',
   QUEUE_PREFIX: `{bench-${randomBytes(3).toString('hex')}}`,
   LOG_LEVEL: 'warn',
+  // The spine alone, through the log channel: the figures below are the pipeline's own latency.
+  DELIVERY_CHANNELS: 'log',
 }
 Object.assign(process.env, env)
 

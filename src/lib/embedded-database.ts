@@ -3,11 +3,31 @@ import net from 'node:net'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket'
 
+import { PgMessageFramer } from './pg-message-framer'
 import { PGliteProtocolQueue } from './pglite-protocol-queue'
 
 export type EmbeddedDatabase = {
   uri: string
   stop: () => Promise<void>
+}
+
+/**
+ * Makes the socket's 'data' listeners (the connection handler's) receive whole protocol messages
+ * instead of network chunks: see PgMessageFramer for why.
+ */
+function deliverWholeMessages(socket: net.Socket): void {
+  const framer = new PgMessageFramer()
+  const listeners: ((data: Buffer) => void)[] = []
+  const on = socket.on.bind(socket)
+  on('data', (chunk: Buffer) => {
+    const messages = framer.push(chunk)
+    if (messages) for (const listener of listeners) listener(messages)
+  })
+  socket.on = ((event: string, listener: (data: Buffer) => void) => {
+    if (event !== 'data') return on(event, listener)
+    listeners.push(listener)
+    return socket
+  }) as typeof socket.on
 }
 
 /**
@@ -22,6 +42,7 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; host: s
   const handlers = new Set<PGLiteSocketHandler>()
 
   const server = net.createServer((socket) => {
+    deliverWholeMessages(socket)
     const handler = new PGLiteSocketHandler({
       // The handler needs only enqueue / clearQueueForHandler / clearTransactionIfNeeded of its queue.
       queryQueue: queryQueue as unknown as PGLiteSocketHandlerOptions['queryQueue'],

@@ -93,6 +93,16 @@ it('serves the report PDF', async () => {
   expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-')
 })
 
+it('serves the feeds the worker built from the seeded content', async () => {
+  // The worker rebuilds every feed at start: the seed wrote its content without events.
+  await until(async () => (await (await fetch(url('/feed.xml'))).text()).includes('near breaking point'), 60, 'the seeded statement in /feed.xml')
+  const response = await fetch(url('/feed.xml'))
+  expect(response.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8')
+  expect((await fetch(url('/feed.xml'), { headers: { 'if-none-match': response.headers.get('etag')! } })).status).toBe(304)
+  const urgent = (await (await fetch(url('/urgent/feed.json'))).json()) as { items: { title: string }[] }
+  expect(urgent.items.map((item) => item.title)).toEqual([expect.stringContaining('near breaking point')])
+})
+
 it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
   await until(async () => output.includes('worker ready'), 60, 'the worker')
   // A terminal's Ctrl-C: SIGINT to the whole process group, npm and everything below it.

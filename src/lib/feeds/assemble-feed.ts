@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import type { Payload, Where } from 'payload'
 
 import type { Feed, FeedEntry } from '@/domain/feeds/feed'
@@ -53,17 +54,35 @@ function criteria(collection: PublishableCollection, scope: FeedScope, now: Date
   return { and }
 }
 
+/**
+ * Bodies already rendered, by item version and site address: converting Lexical and sanitizing is
+ * most of a build's work, and an event changes one item while the feed holds fifty (or ten thousand).
+ * Bounded by size (characters, about 2 bytes each).
+ */
+const renderedBodies = new LRUCache<string, string>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (html) => Math.max(1, html.length) })
+
+function cachedBodyHtml(key: string, row: Row, siteUrl: string): string {
+  const cacheKey = `${key}@${row.updatedAt}@${siteUrl}`
+  let html = renderedBodies.get(cacheKey)
+  if (html === undefined) {
+    html = xmlSafe(bodyHtml(row.body, siteUrl))
+    renderedBodies.set(cacheKey, html)
+  }
+  return html
+}
+
 const absolute = (url: string, siteUrl: string) => new URL(url, `${siteUrl}/`).toString()
 
 function toEntry(collection: PublishableCollection, row: Row, settings: FeedSettings): FeedEntry {
   const file = row.reportFile && typeof row.reportFile === 'object' ? row.reportFile : undefined
+  const key = entryKey(collection, row.id)
   return {
-    key: entryKey(collection, row.id),
+    key,
     guid: row.feedGuid ?? itemGuid(collection, row.id),
     title: xmlSafe(row.title),
     url: `${settings.siteUrl}/${collection}/${encodeURIComponent(row.slug ?? String(row.id))}`,
     summary: xmlSafe(row.summary ?? ''),
-    contentHtml: xmlSafe(bodyHtml(row.body, settings.siteUrl)),
+    contentHtml: cachedBodyHtml(key, row, settings.siteUrl),
     categories: (row.topics ?? []).flatMap((topic) => (topic && typeof topic === 'object' && topic.name ? [xmlSafe(topic.name)] : [])),
     author: xmlSafe(settings.organisation),
     published: new Date(row.publishedAt ?? row.createdAt).toISOString(),
