@@ -3,7 +3,7 @@ import type { Payload, Where } from 'payload'
 
 import type { Feed, FeedEntry } from '@/domain/feeds/feed'
 import { xmlSafe } from '@/domain/feeds/feed'
-import { type FeedScope, entryKey, scopeDescription, scopePath, scopeTitle } from '@/domain/feeds/scopes'
+import { type FeedScope, entryKey, scopeDescription, scopeKey, scopePath, scopeTitle } from '@/domain/feeds/scopes'
 import type { PublishableCollection } from '@/domain/events'
 import { itemGuid } from '@/lib/item-guid'
 
@@ -127,7 +127,7 @@ export async function assembleFeed(payload: Payload, scope: FeedScope, settings:
     .sort((a, b) => b.published.localeCompare(a.published) || a.key.localeCompare(b.key))
     .slice(0, settings.itemCount)
   return {
-    scope: scope.kind === 'topic' ? `topic-${scope.topic.id}` : scope.kind,
+    scope: scopeKey(scope),
     title: xmlSafe(scopeTitle(scope, settings.organisation)),
     description: xmlSafe(scopeDescription(scope, settings.organisation)),
     siteUrl: settings.siteUrl,
