@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole product on one machine. Starts the embedded database (when DATABASE_URI is
- * unset) and a local redis-server (when REDIS_URL does not answer and one is installed), builds the app
- * if its sources changed, prepares the database (migrations, first admin, demo content), then runs the
- * app on PORT and the worker, until Ctrl-C. `npm run dev` does the same with `next dev` and schema push.
+ * unset), a local redis-server (when REDIS_URL does not answer and one is installed) and the local
+ * mail sink (when SENDGRID_API_KEY is unset), builds the app if its sources changed, prepares the
+ * database (migrations, first admin, demo content), then runs the app on PORT and the worker, until
+ * Ctrl-C. `npm run dev` does the same with `next dev` and schema push.
  */
 import '../src/lib/load-dotenv'
 
@@ -120,6 +121,18 @@ async function start(): Promise<void> {
     console.log(`Redis does not answer at ${env.REDIS_URL}: starting redis-server (data in ${redisDir})`)
     run('redis-server', 'redis-server', ['--port', port, '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], childEnv)
     await waitFor(() => assertRedisReachable(env.REDIS_URL), 30)
+  }
+
+  if (!env.SENDGRID_API_KEY) {
+    // Without a SendGrid account the alerts still go out: to a local stand-in that shows them.
+    const port = process.env.MAIL_SINK_PORT || '3025'
+    const sink = `http://127.0.0.1:${port}`
+    run('mail sink', process.execPath, [...NODE_FLAGS, 'dev/mail-sink/index.ts'], { ...childEnv, MAIL_SINK_PORT: port })
+    await waitFor(async () => {
+      await fetch(`${sink}/inbox`)
+    }, 30)
+    Object.assign(childEnv, { SENDGRID_API_KEY: 'local-mail-sink', SENDGRID_BASE_URL: sink })
+    console.log(`SENDGRID_API_KEY is not set: alert emails go to the local mail sink, inbox at ${sink}/inbox`)
   }
 
   if (!dev && needsBuild()) {

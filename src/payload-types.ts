@@ -77,6 +77,7 @@ export interface Config {
     'outbox-events': OutboxEvent;
     deliveries: Delivery;
     feeds: Feed;
+    campaigns: Campaign;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -94,6 +95,7 @@ export interface Config {
     'outbox-events': OutboxEventsSelect<false> | OutboxEventsSelect<true>;
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     feeds: FeedsSelect<false> | FeedsSelect<true>;
+    campaigns: CampaignsSelect<false> | CampaignsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -368,6 +370,10 @@ export interface Subscriber {
   email: string;
   status: 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
   /**
+   * When they became a confirmed subscriber; empty while not confirmed.
+   */
+  confirmedAt?: string | null;
+  /**
    * No topics means every topic.
    */
   topics?: (number | Topic)[] | null;
@@ -504,6 +510,49 @@ export interface Feed {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "campaigns".
+ */
+export interface Campaign {
+  id: number;
+  event: number | OutboxEvent;
+  collection: 'announcements' | 'reports';
+  itemId: string;
+  subject: string;
+  urgency: 'urgent' | 'standard';
+  /**
+   * The item's topic ids when the campaign was created.
+   */
+  topics?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * Subscribers confirmed by then receive it.
+   */
+  snapshotAt: string;
+  recipients: number;
+  /**
+   * Each batch: the subscriber ids after `after` up to `upTo`, and how many of them matched.
+   */
+  batches:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -565,6 +614,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'feeds';
         value: number | Feed;
+      } | null)
+    | ({
+        relationTo: 'campaigns';
+        value: number | Campaign;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -736,6 +789,7 @@ export interface DocumentsSelect<T extends boolean = true> {
 export interface SubscribersSelect<T extends boolean = true> {
   email?: T;
   status?: T;
+  confirmedAt?: T;
   topics?: T;
   urgentOnly?: T;
   consent?:
@@ -832,6 +886,23 @@ export interface FeedsSelect<T extends boolean = true> {
   rss?: T;
   atom?: T;
   json?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "campaigns_select".
+ */
+export interface CampaignsSelect<T extends boolean = true> {
+  event?: T;
+  collection?: T;
+  itemId?: T;
+  subject?: T;
+  urgency?: T;
+  topics?: T;
+  snapshotAt?: T;
+  recipients?: T;
+  batches?: T;
   updatedAt?: T;
   createdAt?: T;
 }

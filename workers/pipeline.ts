@@ -2,8 +2,10 @@ import { DelayedError, FlowProducer, Queue, Worker, type Job, type Processor } f
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
+import { EmailChannel } from '../src/adapters/email-channel'
 import { FeedChannel } from '../src/adapters/feed-channel'
 import { LogChannel } from '../src/adapters/log-channel'
+import { SendGridMailer } from '../src/adapters/sendgrid-mailer'
 import { WebSubHub } from '../src/adapters/websub-hub'
 import type { Urgency } from '../src/domain/events'
 import { parseInDoubtPolicy } from '../src/domain/ledger'
@@ -26,16 +28,19 @@ type Logger = {
 }
 
 /**
- * The channels this installation delivers to: every channel there is, or the ones DELIVERY_CHANNELS
- * names. Email and social join here as they are built.
+ * The channels this installation delivers to: every channel it is configured for (email needs
+ * SENDGRID_API_KEY), or the ones DELIVERY_CHANNELS names.
  */
 export function channelRegistry(payload: Payload, env: Env, logger: Logger): ChannelPort[] {
+  const email = env.SENDGRID_API_KEY ? new EmailChannel(payload, env, new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL)) : undefined
   const all: ChannelPort[] = [
     new LogChannel(logger, env.LOG_CHANNEL_FILE),
     new FeedChannel(payload, env, env.WEBSUB_HUB_URL ? new WebSubHub(env.WEBSUB_HUB_URL) : undefined),
+    ...(email ? [email] : []),
   ]
   if (env.DELIVERY_CHANNELS.trim() === 'all') return all
   const wanted = env.DELIVERY_CHANNELS.split(',').map((name) => name.trim()).filter(Boolean)
+  if (wanted.includes('email') && !email) throw new ConfigError('Invalid configuration: DELIVERY_CHANNELS names email, but SENDGRID_API_KEY is not set')
   const unknown = wanted.filter((name) => !all.some((channel) => channel.name === name))
   if (unknown.length > 0) {
     throw new ConfigError(`Invalid configuration: DELIVERY_CHANNELS names unknown channels: ${unknown.join(', ')} (there are: ${all.map((channel) => channel.name).join(', ')})`)

@@ -1,4 +1,5 @@
 import { Announcements } from './Announcements'
+import { Campaigns } from './Campaigns'
 import { Deliveries } from './Deliveries'
 import { Documents } from './Documents'
 import { Feeds } from './Feeds'
@@ -9,4 +10,4 @@ import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users, OutboxEvents, Deliveries, Feeds]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users, OutboxEvents, Deliveries, Feeds, Campaigns]

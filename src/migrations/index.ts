@@ -1,6 +1,7 @@
 import * as migration_20261128_180607_initial from './20261128_180607_initial';
 import * as migration_20261128_183206_outbox_and_ledger from './20261128_183206_outbox_and_ledger';
 import * as migration_20261128_205729_feeds from './20261128_205729_feeds';
+import * as migration_20261128_215015_email_campaigns from './20261128_215015_email_campaigns';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261128_205729_feeds.up,
     down: migration_20261128_205729_feeds.down,
-    name: '20261128_205729_feeds'
+    name: '20261128_205729_feeds',
+  },
+  {
+    up: migration_20261128_215015_email_campaigns.up,
+    down: migration_20261128_215015_email_campaigns.down,
+    name: '20261128_215015_email_campaigns'
   },
 ];

@@ -16,7 +16,7 @@ import { freePort } from '../helpers/free-port'
 let launcher: ChildProcess
 let output = ''
 let dataDir: string
-const ports = { app: 0, db: 0, redis: 0 }
+const ports = { app: 0, db: 0, redis: 0, mail: 0 }
 const url = (p: string) => `http://127.0.0.1:${ports.app}${p}`
 
 const answers = (port: number) =>
@@ -41,6 +41,7 @@ beforeAll(async () => {
   ports.app = await freePort()
   ports.db = await freePort()
   ports.redis = await freePort()
+  ports.mail = await freePort()
   launcher = spawn('npm', ['start'], {
     env: {
       PATH: process.env.PATH,
@@ -51,6 +52,7 @@ beforeAll(async () => {
       EMBEDDED_DB_PORT: String(ports.db),
       // Nothing listens here: npm start must run its own redis-server.
       REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+      MAIL_SINK_PORT: String(ports.mail),
     } as Record<string, string | undefined> as NodeJS.ProcessEnv,
     detached: true,
   })
@@ -103,6 +105,19 @@ it('serves the feeds the worker built from the seeded content', async () => {
   expect(urgent.items.map((item) => item.title)).toEqual([expect.stringContaining('near breaking point')])
 })
 
+it('runs the local mail sink when no SendGrid key is set, and alerts go there', async () => {
+  expect(output).toContain(`inbox at http://127.0.0.1:${ports.mail}/inbox`)
+  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
+  const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
+  const headers = { 'content-type': 'application/json', authorization: `JWT ${token}` }
+  const subscriber = await fetch(url('/api/subscribers'), { method: 'POST', headers, body: JSON.stringify({ email: 'reader@example.net', status: 'confirmed' }) })
+  expect(subscriber.status).toBe(201)
+  const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
+  const published = await fetch(url('/api/announcements'), { method: 'POST', headers, body: JSON.stringify({ title: 'An alert by email', summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }) })
+  expect(published.status).toBe(201)
+  await until(async () => (await (await fetch(`http://127.0.0.1:${ports.mail}/inbox`)).text()).includes('URGENT: An alert by email'), 60, 'the alert in the mail sink')
+})
+
 it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
   await until(async () => output.includes('worker ready'), 60, 'the worker')
   // A terminal's Ctrl-C: SIGINT to the whole process group, npm and everything below it.
@@ -110,5 +125,5 @@ it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
   const deadline = Date.now() + 30_000
   const stillAnswering = async () => (await Promise.all([ports.app, ports.db, ports.redis].map(answers))).some(Boolean)
   while ((await stillAnswering()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
-  for (const port of [ports.app, ports.db, ports.redis]) expect(await answers(port)).toBe(false)
+  for (const port of [ports.app, ports.db, ports.redis, ports.mail]) expect(await answers(port)).toBe(false)
 })

@@ -262,7 +262,7 @@ const siteCells = (): Cell[] => [
   { collection: 'site (global)', operation: 'update', allowed: ADMINS, attempt: ({ as }) => payload.updateGlobal({ slug: 'site', data: { organisationName: 'Renamed' }, ...as }) },
 ]
 
-/** The collections only the system writes: the outbox, the delivery ledger and the built feeds. */
+/** The collections only the system writes: the outbox, the delivery ledger, the built feeds, the email campaigns. */
 const systemCells = (): Cell[] => {
   const event = async () => {
     const item = await createItem(payload, 'announcements', { status: 'published' })
@@ -277,6 +277,17 @@ const systemCells = (): Cell[] => {
     })
   }
   const feed = () => payload.create({ collection: 'feeds', data: { scope: `access-${Math.random()}`, title: 'A feed' } })
+  const campaignData = async () => ({
+    event: (await event()).id,
+    collection: 'announcements' as const,
+    itemId: '1',
+    subject: 'A campaign',
+    urgency: 'standard' as const,
+    snapshotAt: new Date().toISOString(),
+    recipients: 1,
+    batches: [],
+  })
+  const campaign = async () => payload.create({ collection: 'campaigns', data: await campaignData() })
   return [
     { collection: 'outbox-events', operation: 'read', allowed: EDITORS, attempt: async ({ as }) => payload.findByID({ collection: 'outbox-events', id: (await event()).id, ...as }) },
     {
@@ -302,6 +313,10 @@ const systemCells = (): Cell[] => {
     { collection: 'feeds', operation: 'create', allowed: [], attempt: ({ as }) => payload.create({ collection: 'feeds', data: { scope: `forged-${Math.random()}`, title: 'Forged' }, ...as }) },
     { collection: 'feeds', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'feeds', id: (await feed()).id, data: { rss: '<rss/>' }, ...as }) },
     { collection: 'feeds', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'feeds', id: (await feed()).id, ...as }) },
+    { collection: 'campaigns', operation: 'read', allowed: EDITORS, attempt: async ({ as }) => payload.findByID({ collection: 'campaigns', id: (await campaign()).id, ...as }) },
+    { collection: 'campaigns', operation: 'create', allowed: [], attempt: async ({ as }) => payload.create({ collection: 'campaigns', data: await campaignData(), ...as }) },
+    { collection: 'campaigns', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'campaigns', id: (await campaign()).id, data: { recipients: 0 }, ...as }) },
+    { collection: 'campaigns', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'campaigns', id: (await campaign()).id, ...as }) },
   ]
 }
 

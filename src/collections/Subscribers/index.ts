@@ -4,6 +4,7 @@ import { isAdmin } from '@/access/isAdmin'
 import { isEditor } from '@/access/isEditor'
 
 import { normaliseEmail } from './hooks/normaliseEmail'
+import { stampConfirmedAt } from './hooks/stampConfirmedAt'
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const
 export const CONSENT_SOURCES = ['site-form', 'import', 'admin'] as const
@@ -37,6 +38,13 @@ export const Subscribers: CollectionConfig = {
       defaultValue: 'pending',
       index: true,
       options: SUBSCRIBER_STATUSES.map((value) => ({ label: value, value })),
+    },
+    {
+      name: 'confirmedAt',
+      type: 'date',
+      index: true,
+      admin: { readOnly: true, description: 'When they became a confirmed subscriber; empty while not confirmed.' },
+      hooks: { beforeChange: [stampConfirmedAt] },
     },
     {
       name: 'topics',

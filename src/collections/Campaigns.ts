@@ -1,0 +1,37 @@
+import type { CollectionConfig } from 'payload'
+
+import { isEditor } from '@/access/isEditor'
+import { nobody } from '@/access/nobody'
+import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
+
+/**
+ * One email campaign per publish event: who it goes to is fixed when it is created (subscribers
+ * confirmed by `snapshotAt` whose topics and urgency choice match), cut into batches by subscriber id
+ * so every retry sends a batch to the same people. Only the email channel writes it.
+ */
+export const Campaigns: CollectionConfig = {
+  slug: 'campaigns',
+  labels: { singular: 'Email campaign', plural: 'Email campaigns' },
+  admin: {
+    group: 'Delivery',
+    useAsTitle: 'subject',
+    defaultColumns: ['subject', 'recipients', 'snapshotAt'],
+  },
+  access: { read: isEditor, create: nobody, update: nobody, delete: nobody },
+  fields: [
+    { name: 'event', type: 'relationship', relationTo: 'outbox-events', required: true, unique: true },
+    { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },
+    { name: 'itemId', type: 'text', required: true, index: true },
+    { name: 'subject', type: 'text', required: true },
+    { name: 'urgency', type: 'select', required: true, options: [...URGENCIES] },
+    { name: 'topics', type: 'json', admin: { description: "The item's topic ids when the campaign was created." } },
+    { name: 'snapshotAt', type: 'date', required: true, admin: { description: 'Subscribers confirmed by then receive it.' } },
+    { name: 'recipients', type: 'number', required: true, defaultValue: 0 },
+    {
+      name: 'batches',
+      type: 'json',
+      required: true,
+      admin: { description: 'Each batch: the subscriber ids after `after` up to `upTo`, and how many of them matched.' },
+    },
+  ],
+}
