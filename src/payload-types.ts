@@ -374,6 +374,10 @@ export interface Subscriber {
    */
   confirmedAt?: string | null;
   /**
+   * When the last confirmation link was sent.
+   */
+  confirmationSentAt?: string | null;
+  /**
    * No topics means every topic.
    */
   topics?: (number | Topic)[] | null;
@@ -790,6 +794,7 @@ export interface SubscribersSelect<T extends boolean = true> {
   email?: T;
   status?: T;
   confirmedAt?: T;
+  confirmationSentAt?: T;
   topics?: T;
   urgentOnly?: T;
   consent?:

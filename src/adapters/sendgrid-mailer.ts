@@ -48,6 +48,16 @@ export class SendGridMailer {
     this.mail.setTimeout(timeoutMs)
   }
 
+  /** One transactional message (a confirmation link): no list headers. Throws DeliveryError. */
+  async sendOne(message: { from: { email: string; name: string }; to: string; subject: string; html: string; text: string }): Promise<string> {
+    try {
+      const [response] = await this.mail.send({ from: message.from, to: message.to, subject: message.subject, text: message.text, html: message.html })
+      return String((response.headers as Record<string, string>)['x-message-id'] ?? '')
+    } catch (error) {
+      throw deliveryError(error as SendGridFailure)
+    }
+  }
+
   /** SendGrid's message id for the batch. Throws DeliveryError. */
   async send(batch: OutgoingBatch): Promise<string> {
     try {

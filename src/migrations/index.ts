@@ -2,6 +2,7 @@ import * as migration_20261128_180607_initial from './20261128_180607_initial';
 import * as migration_20261128_183206_outbox_and_ledger from './20261128_183206_outbox_and_ledger';
 import * as migration_20261128_205729_feeds from './20261128_205729_feeds';
 import * as migration_20261128_215015_email_campaigns from './20261128_215015_email_campaigns';
+import * as migration_20261128_220203_subscriber_confirmation from './20261128_220203_subscriber_confirmation';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261128_215015_email_campaigns.up,
     down: migration_20261128_215015_email_campaigns.down,
-    name: '20261128_215015_email_campaigns'
+    name: '20261128_215015_email_campaigns',
+  },
+  {
+    up: migration_20261128_220203_subscriber_confirmation.up,
+    down: migration_20261128_220203_subscriber_confirmation.down,
+    name: '20261128_220203_subscriber_confirmation'
   },
 ];

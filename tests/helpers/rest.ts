@@ -14,20 +14,21 @@ async function routes() {
 
 async function read(response: Response) {
   const text = await response.text()
-  return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined }
+  const isJson = (response.headers.get('content-type') ?? '').includes('json')
+  return { status: response.status, headers: response.headers, text, json: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : undefined }
 }
 
 /**
  * Calls the app's own /api route handlers (the ones Next.js mounts under src/app/(payload)/api) with a
  * real Request, as a browser or an aggregator would, without starting an HTTP server.
  */
-export async function rest(method: Method, pathAndQuery: string, init: { json?: unknown; headers?: Record<string, string> } = {}) {
+export async function rest(method: Method, pathAndQuery: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
   const url = new URL(pathAndQuery, 'http://localhost:3000')
   const slug = url.pathname.replace(/^\/api\//, '').split('/').map(decodeURIComponent)
   const request = new Request(url, {
     method,
     headers: { ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
   })
   return read(await (await routes())[method](request, { params: Promise.resolve({ slug }) }))
 }

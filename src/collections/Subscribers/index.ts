@@ -3,6 +3,8 @@ import type { CollectionConfig } from 'payload'
 import { isAdmin } from '@/access/isAdmin'
 import { isEditor } from '@/access/isEditor'
 
+import { confirm } from './endpoints/confirm'
+import { subscribe } from './endpoints/subscribe'
 import { normaliseEmail } from './hooks/normaliseEmail'
 import { stampConfirmedAt } from './hooks/stampConfirmedAt'
 
@@ -22,6 +24,11 @@ export const Subscribers: CollectionConfig = {
     update: isAdmin,
     delete: isAdmin,
   },
+  // Public: they act only through what they are given (an address to confirm, a signed link).
+  endpoints: [
+    { path: '/subscribe', method: 'post', handler: subscribe },
+    { path: '/confirm', method: 'get', handler: confirm },
+  ],
   fields: [
     {
       name: 'email',
@@ -45,6 +52,11 @@ export const Subscribers: CollectionConfig = {
       index: true,
       admin: { readOnly: true, description: 'When they became a confirmed subscriber; empty while not confirmed.' },
       hooks: { beforeChange: [stampConfirmedAt] },
+    },
+    {
+      name: 'confirmationSentAt',
+      type: 'date',
+      admin: { readOnly: true, description: 'When the last confirmation link was sent.' },
     },
     {
       name: 'topics',

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../escape-html'
+
 /** An alert email as every recipient gets it, before the per-person links are filled in. */
 export type EmailMessage = { subject: string; html: string; text: string }
 
@@ -16,9 +18,6 @@ export type EmailSender = { organisation: string; postalAddress: string }
 
 /** Filled in per recipient by the provider (SendGrid substitutions): the person's own signed link. */
 export const UNSUBSCRIBE_URL = '{{unsubscribe_url}}'
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 export const emailSubject = (item: Pick<EmailItem, 'title' | 'urgent'>): string => (item.urgent ? `URGENT: ${item.title}` : item.title)
 

@@ -5,7 +5,9 @@ import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
 import { verifySubscriberToken } from '@/lib/subscriber-tokens'
 
-import { confirmPage, donePage, invalidLink, page } from './unsubscribe-pages'
+import { page } from '@/lib/http/simple-page'
+
+import { confirmPage, donePage, invalidLink } from './unsubscribe-pages'
 
 export const dynamic = 'force-dynamic'
 

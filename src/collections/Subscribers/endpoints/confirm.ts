@@ -1,0 +1,34 @@
+import type { PayloadHandler } from 'payload'
+
+import { escapeHtml } from '@/domain/escape-html'
+import { getEnv } from '@/lib/env'
+import { page } from '@/lib/http/simple-page'
+import { logger } from '@/lib/logger'
+import { verifySubscriberToken } from '@/lib/subscriber-tokens'
+
+/**
+ * GET /api/subscribers/confirm?token=…: the one click in the confirmation message. Confirms a pending
+ * sign-up and records the consent (when, through which form wording), then shows a page saying so.
+ */
+export const confirm: PayloadHandler = async (req) => {
+  const token = req.searchParams.get('token') ?? ''
+  const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'confirm', token)
+  if (!subscriberId) {
+    return page(400, 'This link does not work', '<p>The confirmation link has expired or is incomplete. Sign up again to get a new one.</p>')
+  }
+  const subscriber = await req.payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
+  if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'bounced' || subscriber.status === 'complained') {
+    return page(410, 'This sign-up is closed', '<p>This address is not waiting for confirmation any more. Sign up again if you want alerts.</p>')
+  }
+  if (subscriber.status === 'pending') {
+    await req.payload.update({
+      collection: 'subscribers',
+      id: subscriber.id,
+      data: { status: 'confirmed', consent: { ...subscriber.consent, givenAt: new Date().toISOString() } },
+      depth: 0,
+    })
+    logger.info({ route: 'confirm', subscriberId: subscriber.id }, 'subscriber confirmed')
+  }
+  const site = await req.payload.findGlobal({ slug: 'site', depth: 0 })
+  return page(200, 'You are subscribed', `<p>Thank you. Alerts from ${escapeHtml(site.organisationName)} will come to this address. Every message has a link to leave.</p>`)
+}
