@@ -78,6 +78,7 @@ export interface Config {
     deliveries: Delivery;
     feeds: Feed;
     campaigns: Campaign;
+    'email-events': EmailEvent;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -96,6 +97,7 @@ export interface Config {
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     feeds: FeedsSelect<false> | FeedsSelect<true>;
     campaigns: CampaignsSelect<false> | CampaignsSelect<true>;
+    'email-events': EmailEventsSelect<false> | EmailEventsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -557,6 +559,34 @@ export interface Campaign {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-events".
+ */
+export interface EmailEvent {
+  id: number;
+  sgEventId: string;
+  type:
+    | 'processed'
+    | 'deferred'
+    | 'delivered'
+    | 'open'
+    | 'click'
+    | 'bounce'
+    | 'dropped'
+    | 'spamreport'
+    | 'unsubscribe'
+    | 'group_unsubscribe';
+  campaign?: (number | null) | Campaign;
+  subscriber?: (number | null) | Subscriber;
+  at: string;
+  /**
+   * SendGrid's reason, for bounces and drops.
+   */
+  reason?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -622,6 +652,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'campaigns';
         value: number | Campaign;
+      } | null)
+    | ({
+        relationTo: 'email-events';
+        value: number | EmailEvent;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -908,6 +942,20 @@ export interface CampaignsSelect<T extends boolean = true> {
   snapshotAt?: T;
   recipients?: T;
   batches?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-events_select".
+ */
+export interface EmailEventsSelect<T extends boolean = true> {
+  sgEventId?: T;
+  type?: T;
+  campaign?: T;
+  subscriber?: T;
+  at?: T;
+  reason?: T;
   updatedAt?: T;
   createdAt?: T;
 }

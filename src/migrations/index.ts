@@ -3,6 +3,7 @@ import * as migration_20261128_183206_outbox_and_ledger from './20261128_183206_
 import * as migration_20261128_205729_feeds from './20261128_205729_feeds';
 import * as migration_20261128_215015_email_campaigns from './20261128_215015_email_campaigns';
 import * as migration_20261128_220203_subscriber_confirmation from './20261128_220203_subscriber_confirmation';
+import * as migration_20261128_220629_email_events from './20261128_220629_email_events';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261128_220203_subscriber_confirmation.up,
     down: migration_20261128_220203_subscriber_confirmation.down,
-    name: '20261128_220203_subscriber_confirmation'
+    name: '20261128_220203_subscriber_confirmation',
+  },
+  {
+    up: migration_20261128_220629_email_events.up,
+    down: migration_20261128_220629_email_events.down,
+    name: '20261128_220629_email_events'
   },
 ];

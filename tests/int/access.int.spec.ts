@@ -262,7 +262,7 @@ const siteCells = (): Cell[] => [
   { collection: 'site (global)', operation: 'update', allowed: ADMINS, attempt: ({ as }) => payload.updateGlobal({ slug: 'site', data: { organisationName: 'Renamed' }, ...as }) },
 ]
 
-/** The collections only the system writes: the outbox, the delivery ledger, the built feeds, the email campaigns. */
+/** The collections only the system writes: the outbox, the delivery ledger, the built feeds, the email campaigns and events. */
 const systemCells = (): Cell[] => {
   const event = async () => {
     const item = await createItem(payload, 'announcements', { status: 'published' })
@@ -287,6 +287,8 @@ const systemCells = (): Cell[] => {
     recipients: 1,
     batches: [],
   })
+  const emailEventData = () => ({ sgEventId: `access-${Math.random()}`, type: 'delivered' as const, at: new Date().toISOString() })
+  const emailEvent = () => payload.create({ collection: 'email-events', data: emailEventData() })
   const campaign = async () => payload.create({ collection: 'campaigns', data: await campaignData() })
   return [
     { collection: 'outbox-events', operation: 'read', allowed: EDITORS, attempt: async ({ as }) => payload.findByID({ collection: 'outbox-events', id: (await event()).id, ...as }) },
@@ -317,6 +319,10 @@ const systemCells = (): Cell[] => {
     { collection: 'campaigns', operation: 'create', allowed: [], attempt: async ({ as }) => payload.create({ collection: 'campaigns', data: await campaignData(), ...as }) },
     { collection: 'campaigns', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'campaigns', id: (await campaign()).id, data: { recipients: 0 }, ...as }) },
     { collection: 'campaigns', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'campaigns', id: (await campaign()).id, ...as }) },
+    { collection: 'email-events', operation: 'read', allowed: EDITORS, attempt: async ({ as }) => payload.findByID({ collection: 'email-events', id: (await emailEvent()).id, ...as }) },
+    { collection: 'email-events', operation: 'create', allowed: [], attempt: ({ as }) => payload.create({ collection: 'email-events', data: emailEventData(), ...as }) },
+    { collection: 'email-events', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'email-events', id: (await emailEvent()).id, data: { reason: 'x' }, ...as }) },
+    { collection: 'email-events', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'email-events', id: (await emailEvent()).id, ...as }) },
   ]
 }
 
