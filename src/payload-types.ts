@@ -196,6 +196,10 @@ export interface Announcement {
    */
   feedGuid?: string | null;
   /**
+   * For a change to a published item. Unticks itself after the save.
+   */
+  notifySubscribers?: boolean | null;
+  /**
    * Optional: when this stops being current (an urgent banner comes down then).
    */
   expiresAt?: string | null;
@@ -305,6 +309,10 @@ export interface Report {
    * The permanent id feeds give this item, set when it is first published.
    */
   feedGuid?: string | null;
+  /**
+   * For a change to a published item. Unticks itself after the save.
+   */
+  notifySubscribers?: boolean | null;
   createdBy?: (number | null) | User;
   updatedAt: string;
   createdAt: string;
@@ -417,6 +425,10 @@ export interface OutboxEvent {
    */
   title?: string | null;
   /**
+   * An update staff asked to email to the original recipients.
+   */
+  notify?: boolean | null;
+  /**
    * One event per item version and kind (and per expiry time).
    */
   dedupeKey: string;
@@ -524,6 +536,11 @@ export interface Campaign {
   collection: 'announcements' | 'reports';
   itemId: string;
   subject: string;
+  kind: 'alert' | 'correction';
+  /**
+   * For a correction: the alert it corrects.
+   */
+  original?: (number | null) | Campaign;
   urgency: 'urgent' | 'standard';
   /**
    * The item's topic ids when the campaign was created.
@@ -722,6 +739,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
       };
   publishedAt?: T;
   feedGuid?: T;
+  notifySubscribers?: T;
   expiresAt?: T;
   createdBy?: T;
   updatedAt?: T;
@@ -743,6 +761,7 @@ export interface ReportsSelect<T extends boolean = true> {
   topics?: T;
   publishedAt?: T;
   feedGuid?: T;
+  notifySubscribers?: T;
   createdBy?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -877,6 +896,7 @@ export interface OutboxEventsSelect<T extends boolean = true> {
   versionId?: T;
   urgency?: T;
   title?: T;
+  notify?: T;
   dedupeKey?: T;
   dispatchedAt?: T;
   generation?: T;
@@ -937,6 +957,8 @@ export interface CampaignsSelect<T extends boolean = true> {
   collection?: T;
   itemId?: T;
   subject?: T;
+  kind?: T;
+  original?: T;
   urgency?: T;
   topics?: T;
   snapshotAt?: T;

@@ -15,6 +15,7 @@ export async function loadEvent(payload: Payload, id: number | string): Promise<
     versionId: event.versionId,
     kind: event.kind,
     urgency: event.urgency,
+    notify: Boolean(event.notify),
   }
 }
 

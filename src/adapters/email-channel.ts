@@ -1,11 +1,11 @@
 import { ValidationError, type Payload } from 'payload'
 
 import type { BatchRange } from '@/domain/email/audience'
-import { renderEmail } from '@/domain/email/email-message'
+import { emailSubject, renderEmail } from '@/domain/email/email-message'
 import { DeliveryError } from '@/domain/errors'
 import type { PipelineEvent } from '@/domain/events'
 import type { ChannelPort, DeliveryReceipt, ItemSnapshot, PlannedUnit } from '@/domain/ports'
-import { itemForEmail } from '@/lib/email/email-content'
+import { type ItemForEmail, itemForEmail } from '@/lib/email/email-content'
 import { matchingSubscribers, planBatches } from '@/lib/email/recipients'
 import type { Env } from '@/lib/env'
 import { siteBaseUrl } from '@/lib/feeds/feed-settings'
@@ -15,6 +15,8 @@ import type { Campaign } from '@/payload-types'
 import type { SendGridMailer } from './sendgrid-mailer'
 
 export type EmailEnv = Pick<Env, 'PAYLOAD_SECRET' | 'PUBLIC_URL' | 'EMAIL_BATCH_SIZE'>
+
+type CampaignAudience = Pick<Campaign, 'kind' | 'urgency' | 'topics' | 'snapshotAt' | 'recipients' | 'batches' | 'original'>
 
 const batchKey = (index: number) => `batch-${String(index).padStart(5, '0')}`
 const BATCH_KEY = /^batch-(\d{5})$/
@@ -33,9 +35,13 @@ export class EmailChannel implements ChannelPort {
     private readonly mailer: SendGridMailer,
   ) {}
 
-  /** First publication of a live item that has email switched on (reports always do). */
+  /**
+   * The first publication of a live item with email switched on (reports always have it), and a
+   * correction staff asked to email (an update with `notify`).
+   */
   handles(event: PipelineEvent, item: ItemSnapshot): boolean {
-    return event.kind === 'publish' && item.live && item.channels.email !== false
+    if (!item.live || item.channels.email === false) return false
+    return event.kind === 'publish' || (event.kind === 'update' && event.notify === true)
   }
 
   async plan(event: PipelineEvent): Promise<PlannedUnit[]> {
@@ -53,16 +59,17 @@ export class EmailChannel implements ChannelPort {
     if (!site.senderEmail) throw new DeliveryError('No sender address: set "Sender email" in the Site settings, then retry.', { retryable: false })
     const siteUrl = siteBaseUrl(site.publicUrl, this.env)
     const item = await itemForEmail(this.payload, event, siteUrl)
-    const message = renderEmail(item, { organisation: site.organisationName, postalAddress: site.postalAddress ?? '' })
+    const message = renderEmail({ ...item, correction: campaign.kind === 'correction' }, { organisation: site.organisationName, postalAddress: site.postalAddress ?? '' })
 
     const recipients = []
     const audience = { topicIds: (campaign.topics as string[] | null) ?? [], urgent: campaign.urgency === 'urgent' }
     for await (const page of matchingSubscribers(this.payload, audience, new Date(campaign.snapshotAt), batch)) {
       for (const subscriber of page) {
-        const token = subscriberToken(this.env.PAYLOAD_SECRET, 'unsubscribe', subscriber.id)
+        const secret = this.env.PAYLOAD_SECRET
         recipients.push({
           email: subscriber.email,
-          unsubscribeUrl: `${siteUrl}/unsubscribe?token=${token}`,
+          unsubscribeUrl: `${siteUrl}/unsubscribe?token=${subscriberToken(secret, 'unsubscribe', subscriber.id)}`,
+          preferencesUrl: `${siteUrl}/preferences?token=${subscriberToken(secret, 'preferences', subscriber.id)}`,
           customArgs: { campaign: String(campaign.id), batch: unit.key, subscriber: String(subscriber.id) },
         })
       }
@@ -74,6 +81,48 @@ export class EmailChannel implements ChannelPort {
     return { detail: `SendGrid accepted ${recipients.length} messages${messageId ? ` (${messageId})` : ''}` }
   }
 
+  /** An alert goes to the subscribers confirmed now whose choices match the item. */
+  private async alertAudience(item: ItemForEmail): Promise<CampaignAudience> {
+    const snapshotAt = new Date()
+    const { batches, recipients } = await planBatches(this.payload, { topicIds: item.topicIds, urgent: item.urgent }, snapshotAt, this.env.EMAIL_BATCH_SIZE)
+    return { kind: 'alert', urgency: item.urgent ? 'urgent' : 'standard', topics: item.topicIds, snapshotAt: snapshotAt.toISOString(), recipients, batches }
+  }
+
+  /**
+   * A correction goes to the people its alert went to: the alert's audience, in the alert's batches
+   * that the ledger has as sent (minus anyone who left since). Nobody new, nobody who never got it.
+   */
+  private async correctionAudience(event: PipelineEvent, item: ItemForEmail): Promise<CampaignAudience> {
+    const { docs } = await this.payload.find({
+      collection: 'campaigns',
+      where: { collection: { equals: event.collection }, itemId: { equals: String(event.itemId) }, kind: { equals: 'alert' } },
+      sort: 'createdAt',
+      limit: 1,
+      depth: 0,
+    })
+    const alert = docs[0]
+    if (!alert) return { kind: 'correction', urgency: item.urgent ? 'urgent' : 'standard', topics: item.topicIds, snapshotAt: new Date().toISOString(), recipients: 0, batches: [] }
+    const alertEvent = typeof alert.event === 'object' ? alert.event.id : alert.event
+    const sent = await this.payload.find({
+      collection: 'deliveries',
+      where: { event: { equals: alertEvent }, channel: { equals: this.name }, state: { equals: 'sent' } },
+      depth: 0,
+      pagination: false,
+      select: { unitKey: true },
+    })
+    const sentBatches = new Set(sent.docs.map((row) => Number(/batch-(\d{5})$/.exec(row.unitKey)?.[1])))
+    const batches = (alert.batches as BatchRange[]).filter((_, index) => sentBatches.has(index))
+    return {
+      kind: 'correction',
+      original: alert.id,
+      urgency: alert.urgency,
+      topics: alert.topics as string[],
+      snapshotAt: alert.snapshotAt,
+      recipients: batches.reduce((sum, batch) => sum + batch.count, 0),
+      batches,
+    }
+  }
+
   /** The event's campaign, created on first use; racing workers end up with the one row. */
   private async campaignFor(event: PipelineEvent): Promise<Campaign> {
     const find = async () => (await this.payload.find({ collection: 'campaigns', where: { event: { equals: event.id } }, limit: 1, depth: 0 })).docs[0]
@@ -82,9 +131,7 @@ export class EmailChannel implements ChannelPort {
 
     const site = await this.payload.findGlobal({ slug: 'site', depth: 0 })
     const item = await itemForEmail(this.payload, event, siteBaseUrl(site.publicUrl, this.env))
-    const snapshotAt = new Date()
-    const audience = { topicIds: item.topicIds, urgent: item.urgent }
-    const { batches, recipients } = await planBatches(this.payload, audience, snapshotAt, this.env.EMAIL_BATCH_SIZE)
+    const audience = event.kind === 'publish' ? await this.alertAudience(item) : await this.correctionAudience(event, item)
     try {
       return await this.payload.create({
         collection: 'campaigns',
@@ -92,12 +139,8 @@ export class EmailChannel implements ChannelPort {
           event: event.id as number,
           collection: event.collection,
           itemId: String(event.itemId),
-          subject: renderEmail(item, { organisation: site.organisationName, postalAddress: '' }).subject,
-          urgency: item.urgent ? 'urgent' : 'standard',
-          topics: item.topicIds,
-          snapshotAt: snapshotAt.toISOString(),
-          recipients,
-          batches,
+          subject: emailSubject({ ...item, correction: audience.kind === 'correction' }),
+          ...audience,
         },
       })
     } catch (error) {

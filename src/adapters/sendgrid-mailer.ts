@@ -4,7 +4,7 @@ import { MailService } from '@sendgrid/mail'
 import type { DeliveryError } from '@/domain/errors'
 import { httpDeliveryError, networkDeliveryError } from '@/domain/http-failure'
 
-export type OutgoingRecipient = { email: string; unsubscribeUrl: string; customArgs: Record<string, string> }
+export type OutgoingRecipient = { email: string; unsubscribeUrl: string; preferencesUrl: string; customArgs: Record<string, string> }
 
 export type OutgoingBatch = {
   from: { email: string; name: string }
@@ -32,7 +32,7 @@ function deliveryError(error: SendGridFailure): DeliveryError {
 
 /**
  * Sends one batch through SendGrid's v3 mail send API with the official client: one request, one
- * personalization per recipient carrying their own unsubscribe link (a substitution, and the RFC 8058
+ * personalization per recipient carrying their own links (substitutions; the unsubscribe one also in the RFC 8058
  * List-Unsubscribe headers) and custom_args that tie SendGrid's events back to the campaign, batch and
  * subscriber. The base URL is configurable so a local sink can stand in for SendGrid.
  */
@@ -68,7 +68,7 @@ export class SendGridMailer {
         html: batch.html,
         personalizations: batch.recipients.map((recipient) => ({
           to: [{ email: recipient.email }],
-          substitutions: { unsubscribe_url: recipient.unsubscribeUrl },
+          substitutions: { unsubscribe_url: recipient.unsubscribeUrl, preferences_url: recipient.preferencesUrl },
           headers: { 'List-Unsubscribe': `<${recipient.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
           customArgs: recipient.customArgs,
         })),

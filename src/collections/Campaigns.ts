@@ -5,9 +5,10 @@ import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 
 /**
- * One email campaign per publish event: who it goes to is fixed when it is created (subscribers
- * confirmed by `snapshotAt` whose topics and urgency choice match), cut into batches by subscriber id
- * so every retry sends a batch to the same people. Only the email channel writes it.
+ * One email campaign per publish event, and per correction staff ask to email: who it goes to is
+ * fixed when it is created (subscribers confirmed by `snapshotAt` whose topics and urgency choice
+ * match; for a correction, the batches of its alert that were sent), cut into batches by subscriber
+ * id so every retry sends a batch to the same people. Only the email channel writes it.
  */
 export const Campaigns: CollectionConfig = {
   slug: 'campaigns',
@@ -23,6 +24,17 @@ export const Campaigns: CollectionConfig = {
     { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },
     { name: 'itemId', type: 'text', required: true, index: true },
     { name: 'subject', type: 'text', required: true },
+    {
+      name: 'kind',
+      type: 'select',
+      required: true,
+      defaultValue: 'alert',
+      options: [
+        { label: 'Alert (first publication)', value: 'alert' },
+        { label: 'Correction (to the alert’s recipients)', value: 'correction' },
+      ],
+    },
+    { name: 'original', type: 'relationship', relationTo: 'campaigns', admin: { description: 'For a correction: the alert it corrects.' } },
     { name: 'urgency', type: 'select', required: true, options: [...URGENCIES] },
     { name: 'topics', type: 'json', admin: { description: "The item's topic ids when the campaign was created." } },
     { name: 'snapshotAt', type: 'date', required: true, admin: { description: 'Subscribers confirmed by then receive it.' } },

@@ -25,6 +25,7 @@ export const OutboxEvents: CollectionConfig = {
     { name: 'versionId', type: 'text', required: true },
     { name: 'urgency', type: 'select', required: true, options: [...URGENCIES] },
     { name: 'title', type: 'text', admin: { description: 'The item title when the event was written.' } },
+    { name: 'notify', type: 'checkbox', defaultValue: false, admin: { description: 'An update staff asked to email to the original recipients.' } },
     {
       name: 'dedupeKey',
       type: 'text',

@@ -4,6 +4,7 @@ import { publishableContentAccess } from '@/access/publishableContent'
 import { createdByField } from '@/fields/createdBy'
 import { distributionField } from '@/fields/distribution'
 import { feedGuidField } from '@/fields/feedGuid'
+import { notifySubscribersField } from '@/fields/notifySubscribers'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
@@ -41,6 +42,7 @@ export const Reports: CollectionConfig = {
     topicsField(),
     publishedAtField(),
     feedGuidField(),
+    notifySubscribersField(),
     createdByField(),
     distributionField(),
   ],

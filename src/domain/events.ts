@@ -16,6 +16,8 @@ export type PipelineEvent = {
   versionId: string
   kind: EventKind
   urgency: Urgency
+  /** An update staff asked to email to those who received the original. */
+  notify?: boolean
 }
 
 /** The item's live (non-draft) state as the main table holds it, before and after a save. */

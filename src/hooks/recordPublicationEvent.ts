@@ -1,6 +1,7 @@
 import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, PayloadRequest } from 'payload'
 
 import { eventKindForSave, type LiveState, type PublishableCollection } from '@/domain/events'
+import { NOTIFY_CONTEXT_KEY } from '@/fields/notifySubscribers'
 import { lockLiveRow } from '@/lib/lock-live-row'
 import { writeOutboxEvent } from '@/lib/outbox'
 
@@ -39,7 +40,14 @@ export const recordPublicationEvent: CollectionAfterChangeHook = async ({ collec
 
   await writeOutboxEvent(
     req.payload,
-    { kind, collection: slug, itemId: doc.id, urgency: doc.urgency === 'urgent' ? 'urgent' : 'standard', title: doc.title },
+    {
+      kind,
+      collection: slug,
+      itemId: doc.id,
+      urgency: doc.urgency === 'urgent' ? 'urgent' : 'standard',
+      title: doc.title,
+      notify: kind === 'update' && context[NOTIFY_CONTEXT_KEY] === true,
+    },
     req,
   )
   return doc

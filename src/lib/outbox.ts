@@ -8,6 +8,8 @@ export type OutboxEventInput = {
   itemId: number | string
   urgency: Urgency
   title: string
+  /** An update staff asked to email to the original's recipients. */
+  notify?: boolean
   /** What makes this event unique besides item and kind; the item's latest version when unset. */
   dedupeOn?: string
 }
@@ -37,6 +39,7 @@ export async function writeOutboxEvent(payload: Payload, event: OutboxEventInput
       versionId,
       urgency: event.urgency,
       title: event.title,
+      notify: event.notify ?? false,
       dedupeKey: `${event.collection}-${event.itemId}-${event.dedupeOn ?? versionId}-${event.kind}`,
       generation: 0,
     },

@@ -4,6 +4,7 @@ import * as migration_20261128_205729_feeds from './20261128_205729_feeds';
 import * as migration_20261128_215015_email_campaigns from './20261128_215015_email_campaigns';
 import * as migration_20261128_220203_subscriber_confirmation from './20261128_220203_subscriber_confirmation';
 import * as migration_20261128_220629_email_events from './20261128_220629_email_events';
+import * as migration_20261128_221448_email_corrections from './20261128_221448_email_corrections';
 
 export const migrations = [
   {
@@ -34,6 +35,11 @@ export const migrations = [
   {
     up: migration_20261128_220629_email_events.up,
     down: migration_20261128_220629_email_events.down,
-    name: '20261128_220629_email_events'
+    name: '20261128_220629_email_events',
+  },
+  {
+    up: migration_20261128_221448_email_corrections.up,
+    down: migration_20261128_221448_email_corrections.down,
+    name: '20261128_221448_email_corrections'
   },
 ];

@@ -282,6 +282,7 @@ const systemCells = (): Cell[] => {
     collection: 'announcements' as const,
     itemId: '1',
     subject: 'A campaign',
+    kind: 'alert' as const,
     urgency: 'standard' as const,
     snapshotAt: new Date().toISOString(),
     recipients: 1,

@@ -69,6 +69,8 @@ const recipientsOf = (subject: string, prefix: string) =>
     .sort()
 
 const unsubscribeRoute = () => import('@/app/(site)/unsubscribe/route')
+const preferencesRoute = () => import('@/app/(site)/preferences/route')
+const preferencesLink = (message: SinkMessage) => /Change what you receive: (\S+)/.exec(message.text ?? '')?.[1]
 
 describe('an alert to 2,500 matching subscribers', () => {
   let item: Announcement
@@ -136,6 +138,34 @@ describe('an alert to 2,500 matching subscribers', () => {
     expect(recipientsOf('The next alert', 'many')).not.toContain('many-7@example.net')
   })
 
+  it('carries a preferences link that shows the person their choices and saves new ones', async () => {
+    const message = messages.find((candidate) => candidate.to === 'many-9@example.net')!
+    const link = preferencesLink(message)!
+    expect(link).toMatch(/^https:\/\/news\.example\.org\/preferences\?token=/)
+    expect(message.html).toContain(`href="${link}"`)
+    const { GET, POST } = await preferencesRoute()
+    const form = await GET(new Request(link))
+    expect(form.status).toBe(200)
+    const html = await form.text()
+    expect(html).toContain('value="housing"')
+    expect(html).toContain('name="urgentOnly"')
+    expect(html).toContain('<form method="post" action="/unsubscribe?token=')
+
+    const saved = await POST(new Request(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'topics=housing&topics=no-such-topic&urgentOnly=on' }))
+    expect(saved.status).toBe(200)
+    expect(await saved.text()).toContain('Saved.')
+    const subscriber = await payload.findByID({ collection: 'subscribers', id: message.customArgs.subscriber!, depth: 0 })
+    expect(subscriber.topics).toEqual([housing.id])
+    expect(subscriber.urgentOnly).toBe(true)
+    // Put them back as the later tests expect: every topic, every urgency.
+    await POST(new Request(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' }))
+    expect((await payload.findByID({ collection: 'subscribers', id: message.customArgs.subscriber!, depth: 0 })).urgentOnly).toBe(false)
+
+    // The unsubscribe token of the same person does not open their preferences: tokens are bound to a purpose.
+    const unsubscribeToken = new URL(/^<(.+)>$/.exec(message.headers['List-Unsubscribe']!)![1]!).searchParams.get('token')!
+    expect((await GET(new Request(`${SITE}/preferences?token=${unsubscribeToken}`))).status).toBe(400)
+  })
+
   it('refuses an altered or borrowed token with a clear page, changing nothing', async () => {
     const message = messages.find((candidate) => candidate.to === 'many-8@example.net')!
     const link = new URL(/^<(.+)>$/.exec(message.headers['List-Unsubscribe']!)![1]!)
@@ -190,6 +220,38 @@ describe('who gets an alert', () => {
   })
 })
 
+describe('a correction', () => {
+  it('goes, when staff ask for it, only to the people who received the alert', async () => {
+    const item = await publish({ title: 'Waiting times', summary: 'Waiting times doubled.' })
+    const alertRecipients = received('Waiting times').map((message) => message.to)
+    expect(alertRecipients.length).toBeGreaterThan(2000)
+
+    await insertSubscribers('late', 5) // confirmed after the alert went out
+    const leaver = await payload.find({ collection: 'subscribers', where: { email: { equals: 'many-11@example.net' } }, depth: 0 })
+    await payload.update({ collection: 'subscribers', id: leaver.docs[0]!.id, data: { status: 'unsubscribed' } })
+
+    const corrected = await payload.update({ collection: 'announcements', id: item.id, data: { summary: 'Waiting times rose by half.', notifySubscribers: true } })
+    await waitForItemDelivered(payload, 'announcements', item.id, 2)
+    expect(corrected.notifySubscribers).toBe(false) // an instruction for that save, not a setting
+
+    const correction = received('Correction: Waiting times')
+    expect(correction.map((message) => message.to).sort()).toEqual(alertRecipients.filter((to) => to !== 'many-11@example.net').sort())
+    expect(correction[0]!.text).toContain('This corrects an alert we sent you earlier.')
+    expect(correction[0]!.text).toContain('Waiting times rose by half.')
+    const campaigns = await payload.find({ collection: 'campaigns', where: { itemId: { equals: String(item.id) } }, sort: 'createdAt', depth: 0 })
+    expect(campaigns.docs.map((campaign) => [campaign.kind, campaign.original])).toEqual([
+      ['alert', null],
+      ['correction', campaigns.docs[0]!.id],
+    ])
+
+    // The next change without the instruction sends nothing.
+    const before = sink.messages.length
+    await payload.update({ collection: 'announcements', id: item.id, data: { summary: 'Waiting times rose by half (source added).' } })
+    await waitForItemDelivered(payload, 'announcements', item.id, 3)
+    expect(sink.messages.length).toBe(before)
+  })
+})
+
 describe('a provider that refuses and rate-limits', () => {
   it('429 with Retry-After on half the requests and 500 on a tenth: the campaign completes, everyone exactly once', async () => {
     const refusedBefore = { 429: sink.answered[429] ?? 0, 500: sink.answered[500] ?? 0 }
@@ -205,9 +267,11 @@ describe('a provider that refuses and rate-limits', () => {
     }
     expect(sink.answered[429]! - refusedBefore[429]).toBeGreaterThan(0)
     expect((sink.answered[500] ?? 0) - refusedBefore[500]).toBeGreaterThan(0)
+    const stillSubscribed = (await payload.count({ collection: 'subscribers', where: { email: { like: 'many-' }, status: { equals: 'confirmed' } } })).totalDocs
+    expect(stillSubscribed).toBe(2498) // two of the 2,500 left in the tests above
     const many = recipientsOf('URGENT: Under pressure', 'many')
-    expect(many).toHaveLength(2499)
-    expect(new Set(many).size).toBe(2499)
+    expect(many).toHaveLength(stillSubscribed)
+    expect(new Set(many).size).toBe(stillSubscribed)
   }, 120_000)
 
   it('a send that cannot go out (no sender address) fails its units at once, with the reason for staff', async () => {

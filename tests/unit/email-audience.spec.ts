@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { wantsAlert } from '../../src/domain/email/audience'
-import { emailSubject, renderEmail, UNSUBSCRIBE_URL } from '../../src/domain/email/email-message'
+import { emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '../../src/domain/email/email-message'
 
 describe('wantsAlert', () => {
   const standard = { topicIds: ['1', '2'], urgent: false }
@@ -27,7 +27,7 @@ describe('renderEmail', () => {
   const item = { title: 'Fish & <chips>', summary: 'A "summary"', urgent: true, url: 'https://example.org/a?x=1&y=2', bodyHtml: '<p>Body</p>', bodyText: 'Body' }
   const sender = { organisation: 'Food & Shelter', postalAddress: '1 High St\nNorthfield' }
 
-  it('escapes what staff typed, marks urgency, and carries the footer and the unsubscribe placeholder', () => {
+  it('escapes what staff typed, marks urgency, and carries the footer and the preferences and unsubscribe placeholders', () => {
     const { subject, html, text } = renderEmail(item, sender)
     expect(subject).toBe('URGENT: Fish & <chips>')
     expect(html).toContain('<title>URGENT: Fish &amp; &lt;chips&gt;</title>')
@@ -36,6 +36,8 @@ describe('renderEmail', () => {
     expect(html).toContain('Urgent statement')
     expect(html).toContain('Food &amp; Shelter<br>1 High St<br>Northfield')
     expect(html).toContain(`href="${UNSUBSCRIBE_URL}"`)
+    expect(html).toContain(`href="${PREFERENCES_URL}"`)
+    expect(text).toContain(`Change what you receive: ${PREFERENCES_URL}`)
     expect(html).toContain('<html lang="en">')
     expect(text.split('\n').slice(0, 5)).toEqual(['URGENT STATEMENT', '', 'Fish & <chips>', '', 'A "summary"'])
     expect(text).toContain(`Unsubscribe: ${UNSUBSCRIBE_URL}`)

@@ -18,11 +18,12 @@ afterAll(async () => {
 const batch = (count: number, overrides: Partial<OutgoingBatch> = {}): OutgoingBatch => ({
   from: { email: 'alerts@example.org', name: 'Alerts' },
   subject: 'Subject & more',
-  html: '<p>Hello</p><a href="{{unsubscribe_url}}">Unsubscribe</a>',
-  text: 'Hello\nUnsubscribe: {{unsubscribe_url}}',
+  html: '<p>Hello</p><a href="{{preferences_url}}">Preferences</a><a href="{{unsubscribe_url}}">Unsubscribe</a>',
+  text: 'Hello\nPreferences: {{preferences_url}}\nUnsubscribe: {{unsubscribe_url}}',
   recipients: Array.from({ length: count }, (_, n) => ({
     email: `person-${n}@example.net`,
     unsubscribeUrl: `https://example.org/unsubscribe?token=${n}`,
+    preferencesUrl: `https://example.org/preferences?token=p${n}`,
     customArgs: { campaign: '1', batch: 'batch-00000', subscriber: String(n) },
   })),
   ...overrides,
@@ -48,8 +49,8 @@ describe('SendGridMailer, through the official client, against the SendGrid-comp
       messageId,
       from: 'alerts@example.org',
       subject: 'Subject & more',
-      text: 'Hello\nUnsubscribe: https://example.org/unsubscribe?token=1',
-      html: '<p>Hello</p><a href="https://example.org/unsubscribe?token=1">Unsubscribe</a>',
+      text: 'Hello\nPreferences: https://example.org/preferences?token=p1\nUnsubscribe: https://example.org/unsubscribe?token=1',
+      html: '<p>Hello</p><a href="https://example.org/preferences?token=p1">Preferences</a><a href="https://example.org/unsubscribe?token=1">Unsubscribe</a>',
       headers: { 'List-Unsubscribe': '<https://example.org/unsubscribe?token=1>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       customArgs: { campaign: '1', batch: 'batch-00000', subscriber: '1' },
     })

@@ -12,19 +12,23 @@ export type EmailItem = {
   /** Sanitized HTML and plain text of the body. */
   bodyHtml: string
   bodyText: string
+  /** A correction sent to the original's recipients. */
+  correction?: boolean
 }
 
 export type EmailSender = { organisation: string; postalAddress: string }
 
-/** Filled in per recipient by the provider (SendGrid substitutions): the person's own signed link. */
+/** Filled in per recipient by the provider (SendGrid substitutions): the person's own signed links. */
 export const UNSUBSCRIBE_URL = '{{unsubscribe_url}}'
+export const PREFERENCES_URL = '{{preferences_url}}'
 
-export const emailSubject = (item: Pick<EmailItem, 'title' | 'urgent'>): string => (item.urgent ? `URGENT: ${item.title}` : item.title)
+export const emailSubject = (item: Pick<EmailItem, 'title' | 'urgent' | 'correction'>): string =>
+  `${item.urgent ? 'URGENT: ' : ''}${item.correction ? 'Correction: ' : ''}${item.title}`
 
 /**
  * The HTML and plain-text versions of an alert. Table layout and inline styles because mail clients
  * ignore style sheets; one column that fits a phone; real headings and link text for screen readers;
- * the organisation's postal address and the unsubscribe link in every message.
+ * the organisation's postal address, the preferences and unsubscribe links in every message.
  */
 export function renderEmail(item: EmailItem, sender: EmailSender): EmailMessage {
   const subject = emailSubject(item)
@@ -35,19 +39,20 @@ export function renderEmail(item: EmailItem, sender: EmailSender): EmailMessage 
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f2f2f2"><tr><td align="center" style="padding:16px 8px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">
 ${item.urgent ? '<tr><td style="background:#a4001d;color:#ffffff;padding:8px 16px;font-weight:bold;letter-spacing:0.02em">Urgent statement</td></tr>\n' : ''}<tr><td style="padding:24px 16px 8px">
-<h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">${escapeHtml(item.title)}</h1>
+${item.correction ? '<p style="margin:0 0 12px;font-weight:bold">This corrects an alert we sent you earlier.</p>\n' : ''}<h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">${escapeHtml(item.title)}</h1>
 <p style="margin:0 0 16px;font-weight:bold">${escapeHtml(item.summary)}</p>
 ${item.bodyHtml}
 <p style="margin:24px 0 8px"><a href="${escapeHtml(item.url)}" style="color:#0b57d0;font-weight:bold">Read it on our website</a></p>
 </td></tr>
 <tr><td style="padding:16px;border-top:1px solid #d6d6d6;font-size:13px;color:#4d4d4d">
 ${escapeHtml(sender.organisation)}${address ? `<br>${escapeHtml(address).replace(/\r?\n/g, '<br>')}` : ''}<br>
-You get these alerts because you subscribed. <a href="${UNSUBSCRIBE_URL}" style="color:#0b57d0">Unsubscribe</a>
+You get these alerts because you subscribed. <a href="${PREFERENCES_URL}" style="color:#0b57d0">Change what you receive</a> · <a href="${UNSUBSCRIBE_URL}" style="color:#0b57d0">Unsubscribe</a>
 </td></tr>
 </table></td></tr></table>
 </body></html>`
   const text = [
     ...(item.urgent ? ['URGENT STATEMENT', ''] : []),
+    ...(item.correction ? ['This corrects an alert we sent you earlier.', ''] : []),
     item.title,
     '',
     item.summary,
@@ -59,6 +64,7 @@ You get these alerts because you subscribed. <a href="${UNSUBSCRIBE_URL}" style=
     '--',
     sender.organisation,
     ...(address ? [address] : []),
+    `Change what you receive: ${PREFERENCES_URL}`,
     `Unsubscribe: ${UNSUBSCRIBE_URL}`,
   ].join('\n')
   return { subject, html, text }

@@ -1,0 +1,58 @@
+import config from '@payload-config'
+import { getPayload, type Payload } from 'payload'
+
+import { getEnv } from '@/lib/env'
+import { logger } from '@/lib/logger'
+import { subscriberToken, verifySubscriberToken } from '@/lib/subscriber-tokens'
+
+import { invalidLink, noLongerSubscribed, preferencesForm } from './preferences-pages'
+
+export const dynamic = 'force-dynamic'
+
+const MAX_BODY_BYTES = 8 * 1024
+
+async function show(payload: Payload, token: string, subscriberId: string, saved: boolean): Promise<Response> {
+  const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
+  if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed()
+  const [site, topics] = await Promise.all([
+    payload.findGlobal({ slug: 'site', depth: 0 }),
+    payload.find({ collection: 'topics', depth: 0, pagination: false, sort: 'name', select: { name: true, slug: true } }),
+  ])
+  const chosen = new Set((subscriber.topics ?? []).map((topic) => String(typeof topic === 'object' ? topic.id : topic)))
+  return preferencesForm({
+    token,
+    unsubscribeToken: subscriberToken(getEnv().PAYLOAD_SECRET, 'unsubscribe', subscriber.id),
+    organisation: site.organisationName,
+    topics: topics.docs.map((topic) => ({ slug: topic.slug ?? String(topic.id), name: topic.name, chosen: chosen.has(String(topic.id)) })),
+    urgentOnly: Boolean(subscriber.urgentOnly),
+    saved,
+  })
+}
+
+const tokenOf = (request: Request) => new URL(request.url).searchParams.get('token') ?? ''
+
+/** The preferences page, from the signed link in every alert. */
+export async function GET(request: Request): Promise<Response> {
+  const token = tokenOf(request)
+  const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'preferences', token)
+  if (!subscriberId) return invalidLink()
+  return show(await getPayload({ config }), token, subscriberId, false)
+}
+
+/** Saves the form: the chosen topics (unknown ones are ignored) and urgent-only. */
+export async function POST(request: Request): Promise<Response> {
+  const token = tokenOf(request)
+  const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'preferences', token)
+  if (!subscriberId) return invalidLink()
+  const text = await request.text()
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return new Response('The form is too large.\n', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+  const form = new URLSearchParams(text)
+  const payload = await getPayload({ config })
+  const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
+  if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed()
+  const slugs = form.getAll('topics').slice(0, 100)
+  const { docs: topics } = await payload.find({ collection: 'topics', where: { slug: { in: slugs } }, depth: 0, pagination: false, select: { slug: true } })
+  await payload.update({ collection: 'subscribers', id: subscriber.id, data: { topics: topics.map((topic) => topic.id), urgentOnly: form.get('urgentOnly') === 'on' }, depth: 0 })
+  logger.info({ subscriberId: subscriber.id, route: '/preferences' }, 'subscriber changed preferences')
+  return show(payload, token, subscriberId, true)
+}
