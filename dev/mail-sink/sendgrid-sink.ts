@@ -21,6 +21,8 @@ export type SinkFaults = {
   /** Share of requests (0–1, in twentieths) answered 500. */
   rate500: number
   retryAfterSeconds: number
+  /** Milliseconds an accepted request waits before its 202: a slow provider, or time to crash mid-send. */
+  latencyMs: number
 }
 
 export type MailSink = {
@@ -149,7 +151,7 @@ function inboxPage(messages: SinkMessage[]): string {
 export async function startMailSink(options: { port?: number; apiKey?: string } = {}): Promise<MailSink> {
   const messages: SinkMessage[] = []
   const answered: Record<number, number> = {}
-  let faults: SinkFaults = { rate429: 0, rate500: 0, retryAfterSeconds: 1 }
+  let faults: SinkFaults = { rate429: 0, rate500: 0, retryAfterSeconds: 1, latencyMs: 0 }
   // Faults follow a fixed cycle of 20 requests rather than chance, so "half" is exactly half and the
   // first request after setFaults is refused: a test of them cannot pass by luck.
   let cycle = 0
@@ -207,7 +209,10 @@ export async function startMailSink(options: { port?: number; apiKey?: string } 
       }
       const messageId = randomBytes(11).toString('base64url')
       messages.push(...expand(body, messageId))
-      send(202, undefined, { 'x-message-id': messageId })
+      // Accepted (and kept) before the answer leaves, as at SendGrid: a sender that dies meanwhile
+      // does not know whether the batch went.
+      if (faults.latencyMs > 0) setTimeout(() => send(202, undefined, { 'x-message-id': messageId }), faults.latencyMs)
+      else send(202, undefined, { 'x-message-id': messageId })
     })
   })
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
