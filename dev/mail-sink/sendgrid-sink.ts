@@ -27,7 +27,10 @@ export type SinkFaults = {
 
 export type MailSink = {
   url: string
+  /** What it accepted, per recipient (with `keep: 'count'`, nothing: for benchmarks of millions). */
   messages: SinkMessage[]
+  /** How many recipients' messages it accepted. */
+  accepted: () => number
   /** Requests answered, by status. */
   answered: Record<number, number>
   setFaults: (faults: Partial<SinkFaults>) => void
@@ -148,8 +151,9 @@ function inboxPage(messages: SinkMessage[]): string {
  * showing it at /inbox. It can be told to answer 429 (with Retry-After and X-RateLimit-Reset) or 500
  * for a share of requests. Tests, benchmarks and the local demo send to it; production never does.
  */
-export async function startMailSink(options: { port?: number; apiKey?: string } = {}): Promise<MailSink> {
+export async function startMailSink(options: { port?: number; apiKey?: string; keep?: 'messages' | 'count' } = {}): Promise<MailSink> {
   const messages: SinkMessage[] = []
+  let acceptedCount = 0
   const answered: Record<number, number> = {}
   let faults: SinkFaults = { rate429: 0, rate500: 0, retryAfterSeconds: 1, latencyMs: 0 }
   // Faults follow a fixed cycle of 20 requests rather than chance, so "half" is exactly half and the
@@ -208,7 +212,9 @@ export async function startMailSink(options: { port?: number; apiKey?: string } 
         throw error
       }
       const messageId = randomBytes(11).toString('base64url')
-      messages.push(...expand(body, messageId))
+      const expanded = expand(body, messageId)
+      acceptedCount += expanded.length
+      if (options.keep !== 'count') messages.push(...expanded)
       // Accepted (and kept) before the answer leaves, as at SendGrid: a sender that dies meanwhile
       // does not know whether the batch went.
       if (faults.latencyMs > 0) setTimeout(() => send(202, undefined, { 'x-message-id': messageId }), faults.latencyMs)
@@ -220,6 +226,7 @@ export async function startMailSink(options: { port?: number; apiKey?: string } 
   return {
     url: `http://127.0.0.1:${port}`,
     messages,
+    accepted: () => acceptedCount,
     answered,
     setFaults: (change) => {
       faults = { ...faults, ...change }

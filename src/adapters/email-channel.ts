@@ -1,7 +1,8 @@
+import { LRUCache } from 'lru-cache'
 import { ValidationError, type Payload } from 'payload'
 
 import type { BatchRange } from '@/domain/email/audience'
-import { emailSubject, renderEmail } from '@/domain/email/email-message'
+import { type EmailMessage, emailSubject, renderEmail } from '@/domain/email/email-message'
 import { DeliveryError } from '@/domain/errors'
 import type { PipelineEvent } from '@/domain/events'
 import type { ChannelPort, DeliveryReceipt, ItemSnapshot, PlannedUnit } from '@/domain/ports'
@@ -10,11 +11,15 @@ import { matchingSubscribers, planBatches } from '@/lib/email/recipients'
 import type { Env } from '@/lib/env'
 import { siteBaseUrl } from '@/lib/feeds/feed-settings'
 import { subscriberToken } from '@/lib/subscriber-tokens'
-import type { Campaign } from '@/payload-types'
+import type { Campaign, Site } from '@/payload-types'
 
 import type { SendGridMailer } from './sendgrid-mailer'
 
-export type EmailEnv = Pick<Env, 'PAYLOAD_SECRET' | 'PUBLIC_URL' | 'EMAIL_BATCH_SIZE'>
+export type EmailEnv = Pick<Env, 'PAYLOAD_SECRET' | 'PUBLIC_URL' | 'EMAIL_BATCH_SIZE' | 'EMAIL_CONCURRENCY'>
+
+type Prepared = { campaign: Campaign; site: Site; siteUrl: string; message: EmailMessage }
+
+const PREPARED_TTL_MS = 15_000
 
 type CampaignAudience = Pick<Campaign, 'kind' | 'urgency' | 'topics' | 'snapshotAt' | 'recipients' | 'batches' | 'original'>
 
@@ -28,12 +33,16 @@ const BATCH_KEY = /^batch-(\d{5})$/
  */
 export class EmailChannel implements ChannelPort {
   readonly name = 'email'
+  readonly unitConcurrency: number
+  private readonly preparedByEvent = new LRUCache<string, Prepared>({ max: 100, ttl: PREPARED_TTL_MS })
 
   constructor(
     private readonly payload: Payload,
     private readonly env: EmailEnv,
     private readonly mailer: SendGridMailer,
-  ) {}
+  ) {
+    this.unitConcurrency = env.EMAIL_CONCURRENCY
+  }
 
   /**
    * The first publication of a live item with email switched on (reports always have it), and a
@@ -51,15 +60,10 @@ export class EmailChannel implements ChannelPort {
 
   async deliver(unit: PlannedUnit, event: PipelineEvent): Promise<DeliveryReceipt> {
     const index = Number(BATCH_KEY.exec(unit.key)?.[1] ?? NaN)
-    const campaign = await this.campaignFor(event)
+    const { campaign, site, siteUrl, message } = await this.prepared(event)
     const batch = (campaign.batches as BatchRange[])[index]
     if (!batch) throw new DeliveryError(`Campaign ${campaign.id} has no ${unit.key}`, { retryable: false })
-
-    const site = await this.payload.findGlobal({ slug: 'site', depth: 0 })
     if (!site.senderEmail) throw new DeliveryError('No sender address: set "Sender email" in the Site settings, then retry.', { retryable: false })
-    const siteUrl = siteBaseUrl(site.publicUrl, this.env)
-    const item = await itemForEmail(this.payload, event, siteUrl)
-    const message = renderEmail({ ...item, correction: campaign.kind === 'correction' }, { organisation: site.organisationName, postalAddress: site.postalAddress ?? '' })
 
     const recipients = []
     const audience = { topicIds: (campaign.topics as string[] | null) ?? [], urgent: campaign.urgency === 'urgent' }
@@ -79,6 +83,25 @@ export class EmailChannel implements ChannelPort {
 
     const messageId = await this.mailer.send({ from: { email: site.senderEmail, name: site.senderName || site.organisationName }, ...message, recipients })
     return { detail: `SendGrid accepted ${recipients.length} messages${messageId ? ` (${messageId})` : ''}` }
+  }
+
+  /**
+   * What every batch of an event shares (the campaign, the site, the rendered message), read once for
+   * a burst of batches: a thousand batches need not render the same message a thousand times. Kept for
+   * PREPARED_TTL_MS, so a correction made mid-send still reaches the later batches.
+   */
+  private async prepared(event: PipelineEvent): Promise<Prepared> {
+    const key = String(event.id)
+    const cached = this.preparedByEvent.get(key)
+    if (cached) return cached
+    const campaign = await this.campaignFor(event)
+    const site = await this.payload.findGlobal({ slug: 'site', depth: 0 })
+    const siteUrl = siteBaseUrl(site.publicUrl, this.env)
+    const item = await itemForEmail(this.payload, event, siteUrl)
+    const message = renderEmail({ ...item, correction: campaign.kind === 'correction' }, { organisation: site.organisationName, postalAddress: site.postalAddress ?? '' })
+    const prepared = { campaign, site, siteUrl, message }
+    this.preparedByEvent.set(key, prepared)
+    return prepared
   }
 
   /** An alert goes to the subscribers confirmed now whose choices match the item. */

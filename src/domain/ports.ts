@@ -32,6 +32,8 @@ export type DeliveryReceipt = {
  */
 export interface ChannelPort {
   readonly name: string
+  /** How many of one event's units may be delivered at once (email batches); one when unset. */
+  readonly unitConcurrency?: number
   /** Whether this event, for this item, goes to this channel at all. */
   handles(event: PipelineEvent, item: ItemSnapshot): boolean
   /** The units this event becomes on this channel. Called again on retries: must return the same keys. */

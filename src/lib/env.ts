@@ -62,6 +62,7 @@ const schema = z.object({
   WEBSUB_HUB_URL: optional(z.url('must be an absolute http(s) URL')),
   SENDGRID_API_KEY: optional(z.string().trim().min(1)),
   SENDGRID_BASE_URL: z.preprocess(unsetIfEmpty, z.url('must be an absolute http(s) URL').default('https://api.sendgrid.com')),
+  EMAIL_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(32).default(4)),
   SENDGRID_WEBHOOK_PUBLIC_KEY: optional(z.string().trim().min(40, 'must be the verification key from SendGrid (Mail Settings → Event Webhook)')),
   EMAIL_BATCH_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000, 'must be at most 1000 (SendGrid takes 1,000 personalizations a request)').default(1000)),
   ADMIN_EMAIL: optional(z.email('must be an email address')),

@@ -23,29 +23,39 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: DeliverCo
 
   const outcomes: ChannelResult['outcomes'] = {}
   const failures: DeliveryError[] = []
+  const deliverOne = async (unit: PlannedUnit): Promise<number | undefined> => {
+    const row = await ensureDelivery(ctx.payload, {
+      event: event.id,
+      collection: event.collection,
+      itemId: String(event.itemId),
+      channel: ctx.channel.name,
+      unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
+      urgency: event.urgency,
+      size: unit.size,
+    })
+    try {
+      const outcome = await deliverUnit(row, unit, event, item, ctx)
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+    } catch (error) {
+      failures.push(error as DeliveryError)
+      return (error as DeliveryError).retryAfterMs
+    }
+  }
+  // Units go out `unitConcurrency` at a time. A provider's 429 stops new ones from starting; once the
+  // ones in flight are recorded, the queue pauses (rate limit) rather than spending the job's attempts.
   const deliverAll = async (units: PlannedUnit[]) => {
-    for (const unit of units) {
-      const row = await ensureDelivery(ctx.payload, {
-        event: event.id,
-        collection: event.collection,
-        itemId: String(event.itemId),
-        channel: ctx.channel.name,
-        unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
-        urgency: event.urgency,
-        size: unit.size,
-      })
-      try {
-        const outcome = await deliverUnit(row, unit, event, item, ctx)
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
-      } catch (error) {
-        failures.push(error as DeliveryError)
-        const limit = (error as DeliveryError).retryAfterMs
-        if (limit) {
-          // The provider asked us to slow down: pause this queue rather than spend the job's attempts.
-          await worker.rateLimit(limit)
-          throw Worker.RateLimitError()
-        }
+    let next = 0
+    let slowDown: number | undefined
+    const lane = async () => {
+      while (next < units.length && slowDown === undefined) {
+        const wait = await deliverOne(units[next++]!)
+        if (wait) slowDown = Math.max(slowDown ?? 0, wait)
       }
+    }
+    await Promise.all(Array.from({ length: Math.min(ctx.channel.unitConcurrency ?? 1, units.length) }, lane))
+    if (slowDown !== undefined) {
+      await worker.rateLimit(slowDown)
+      throw Worker.RateLimitError()
     }
     return units.length
   }
