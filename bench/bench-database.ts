@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 import pg from 'pg'
 
@@ -32,4 +35,23 @@ export async function benchDatabase(): Promise<{ uri: string; stop: () => Promis
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/**
+ * The environment a benchmark's Payload and worker processes share: the run's database, a temporary
+ * data folder, a private queue prefix, quiet logs, plus `extra`. Also set on this process, before
+ * Payload's config is imported.
+ */
+export function benchEnv(databaseUri: string, extra: Record<string, string> = {}): { env: Record<string, string>; dataDir: string } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))
+  const env = {
+    DATABASE_URI: databaseUri,
+    DATA_DIR: dataDir,
+    PAYLOAD_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+    QUEUE_PREFIX: `{bench-${randomBytes(3).toString('hex')}}`,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  }
+  Object.assign(process.env, env)
+  return { env, dataDir }
 }

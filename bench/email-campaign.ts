@@ -9,36 +9,26 @@
 import '../src/lib/load-dotenv'
 
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 
 import pg from 'pg'
 
 import { startMailSink } from '../dev/mail-sink/sendgrid-sink'
 import { NODE_FLAGS } from '../src/lib/node-flags'
 import { richText } from '../src/seed/lexical'
-import { benchDatabase } from './bench-database'
+import { benchDatabase, benchEnv } from './bench-database'
 
 const SIZES = (process.env.BENCH_SUBSCRIBERS ?? '100000,1000000').split(',').map(Number)
 const API_KEY = 'SG.bench'
 
 const sink = await startMailSink({ apiKey: API_KEY, keep: 'count' })
 const db = await benchDatabase()
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-email-'))
-const env = {
-  DATABASE_URI: db.uri,
-  DATA_DIR: dataDir,
-  PAYLOAD_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-  QUEUE_PREFIX: `{bench-${randomBytes(3).toString('hex')}}`,
-  LOG_LEVEL: 'warn',
+const { env, dataDir } = benchEnv(db.uri, {
   DELIVERY_CHANNELS: 'email',
   SENDGRID_API_KEY: API_KEY,
   SENDGRID_BASE_URL: sink.url,
   PUBLIC_URL: 'https://news.example.org',
-}
-Object.assign(process.env, env)
+})
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
 const payload = await getPayload({ config })

@@ -8,19 +8,16 @@
 import '../src/lib/load-dotenv'
 
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 
 import pg from 'pg'
 
-import { benchDatabase, percentile } from './bench-database'
+import { benchDatabase, benchEnv, percentile } from './bench-database'
 
 const ITEMS = Number(process.env.BENCH_FEED_ITEMS ?? 10_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 
 const db = await benchDatabase()
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-feeds-'))
-Object.assign(process.env, { DATABASE_URI: db.uri, DATA_DIR: dataDir, PAYLOAD_SECRET: 'bench-secret-bench-secret-bench-secret-00', LOG_LEVEL: 'warn' })
+const { dataDir } = benchEnv(db.uri)
 
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')

@@ -11,31 +11,19 @@
 import '../src/lib/load-dotenv'
 
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 
 import pg from 'pg'
 
 import { NODE_FLAGS } from '../src/lib/node-flags'
 import { richText } from '../src/seed/lexical'
-import { benchDatabase, percentile } from './bench-database'
+import { benchDatabase, benchEnv, percentile } from './bench-database'
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1000)
 const URGENT = Number(process.env.BENCH_URGENT ?? 50)
 const db = await benchDatabase()
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))
-const env = {
-  DATABASE_URI: db.uri,
-  DATA_DIR: dataDir,
-  PAYLOAD_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-  QUEUE_PREFIX: `{bench-${randomBytes(3).toString('hex')}}`,
-  LOG_LEVEL: 'warn',
-  // The spine alone, through the log channel: the figures below are the pipeline's own latency.
-  DELIVERY_CHANNELS: 'log',
-}
-Object.assign(process.env, env)
+// The spine alone, through the log channel: the figures below are the pipeline's own latency.
+const { env, dataDir } = benchEnv(db.uri, { DELIVERY_CHANNELS: 'log' })
 
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')

@@ -9,7 +9,7 @@ import type { ChannelPort, DeliveryReceipt, ItemSnapshot, PlannedUnit } from '@/
 import { type ItemForEmail, itemForEmail } from '@/lib/email/email-content'
 import { matchingSubscribers, planBatches } from '@/lib/email/recipients'
 import type { Env } from '@/lib/env'
-import { siteBaseUrl } from '@/lib/feeds/feed-settings'
+import { siteBaseUrl } from '@/lib/site-url'
 import { subscriberToken } from '@/lib/subscriber-tokens'
 import type { Campaign, Site } from '@/payload-types'
 

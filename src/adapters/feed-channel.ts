@@ -2,12 +2,13 @@ import type { Payload } from 'payload'
 
 import { DeliveryError } from '@/domain/errors'
 import type { PipelineEvent } from '@/domain/events'
-import { FEED_FILES, FEED_FORMATS, type FeedFormat } from '@/domain/feeds/feed'
-import { scopeKey } from '@/domain/feeds/scopes'
+import { FEED_FORMATS, type FeedFormat, feedUrl } from '@/domain/feeds/feed'
+import { type FeedScope, scopeKey } from '@/domain/feeds/scopes'
 import type { ChannelPort, DeliveryReceipt, PlannedUnit } from '@/domain/ports'
 import { Coalescer } from '@/lib/coalesce'
 import { affectedScopes, allScopes } from '@/lib/feeds/affected-scopes'
 import { buildFeed, type BuildResult } from '@/lib/feeds/build-feed'
+import type { Feed as FeedRow } from '@/payload-types'
 import { type FeedEnv, feedSettings } from '@/lib/feeds/feed-settings'
 
 import type { WebSubHub } from './websub-hub'
@@ -61,36 +62,37 @@ export class FeedChannel implements ChannelPort {
     }
   }
 
-  /** Rebuilds every feed the event can change, all of them with the same settings read now. */
+  /** Rebuilds every feed the event can change. */
   private async rebuild(event: PipelineEvent): Promise<DeliveryReceipt> {
-    const settings = await feedSettings(this.payload, this.env)
-    const scopes = await affectedScopes(this.payload, event)
-    const results: BuildResult[] = []
-    for (const scope of scopes) {
-      results.push(await this.builds.run(scopeKey(scope), () => buildFeed(this.payload, scope, settings, { eventId: event.id, feedsDir: this.env.FEEDS_DIR })))
-    }
-    const changed = results.filter((result) => result.outcome === 'changed').map((result) => result.scope)
-    return { detail: changed.length > 0 ? `changed: ${changed.join(', ')} (of ${results.length} feeds)` : `no feed changed (${results.length} checked)` }
+    const { changed, checked } = await this.buildAll(await affectedScopes(this.payload, event), event.id)
+    return { detail: changed.length > 0 ? `changed: ${changed.join(', ')} (of ${checked} feeds)` : `no feed changed (${checked} checked)` }
   }
 
   /** Every feed, rebuilt where it differs from the database; no hub pings, since no event asked. */
   async reconcile(): Promise<string> {
+    const { changed, checked } = await this.buildAll(await allScopes(this.payload))
+    return `${checked} feeds checked${changed.length > 0 ? `, rebuilt: ${changed.join(', ')}` : ', all current'}`
+  }
+
+  /** Builds the scopes one after another with the same settings, read now; says which changed. */
+  private async buildAll(scopes: FeedScope[], eventId?: number | string): Promise<{ changed: string[]; checked: number }> {
     const settings = await feedSettings(this.payload, this.env)
-    const results: BuildResult[] = []
-    for (const scope of await allScopes(this.payload)) {
-      results.push(await this.builds.run(scopeKey(scope), () => buildFeed(this.payload, scope, settings, { feedsDir: this.env.FEEDS_DIR })))
+    const changed: string[] = []
+    for (const scope of scopes) {
+      const result = await this.builds.run(scopeKey(scope), () => buildFeed(this.payload, scope, settings, { eventId, feedsDir: this.env.FEEDS_DIR }))
+      if (result.outcome === 'changed') changed.push(result.scope)
     }
-    const changed = results.filter((result) => result.outcome === 'changed').map((result) => result.scope)
-    return `${results.length} feeds checked${changed.length > 0 ? `, rebuilt: ${changed.join(', ')}` : ', all current'}`
+    return { changed, checked: scopes.length }
   }
 
   private async ping(key: string): Promise<DeliveryReceipt> {
     const match = PING_KEY.exec(key)
     if (!match || !this.hub) throw new DeliveryError(`Unknown feed unit ${key}`, { retryable: false })
     const [, scope, format] = match
-    const feed = await this.payload.db.findOne<{ id: number | string; path?: string | null }>({ collection: 'feeds', where: { scope: { equals: scope } } })
+    // Only the path: the row also holds the feed's bytes, megabytes for a long feed.
+    const feed = await this.payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: scope } }, select: { path: true } })
     if (!feed) throw new DeliveryError(`Feed ${scope} no longer exists`, { retryable: false })
     const { siteUrl } = await feedSettings(this.payload, this.env)
-    return { detail: await this.hub.publish(`${siteUrl}${feed.path ?? ''}/${FEED_FILES[format as FeedFormat]}`) }
+    return { detail: await this.hub.publish(feedUrl({ siteUrl, path: feed.path ?? '' }, format as FeedFormat)) }
   }
 }

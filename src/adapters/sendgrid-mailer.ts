@@ -1,5 +1,5 @@
 import { Client } from '@sendgrid/client'
-import { MailService } from '@sendgrid/mail'
+import { MailService, type MailDataRequired } from '@sendgrid/mail'
 
 import type { DeliveryError } from '@/domain/errors'
 import { httpDeliveryError, networkDeliveryError } from '@/domain/http-failure'
@@ -49,30 +49,30 @@ export class SendGridMailer {
   }
 
   /** One transactional message (a confirmation link): no list headers. Throws DeliveryError. */
-  async sendOne(message: { from: { email: string; name: string }; to: string; subject: string; html: string; text: string }): Promise<string> {
-    try {
-      const [response] = await this.mail.send({ from: message.from, to: message.to, subject: message.subject, text: message.text, html: message.html })
-      return String((response.headers as Record<string, string>)['x-message-id'] ?? '')
-    } catch (error) {
-      throw deliveryError(error as SendGridFailure)
-    }
+  sendOne(message: { from: { email: string; name: string }; to: string; subject: string; html: string; text: string }): Promise<string> {
+    return this.post({ from: message.from, to: message.to, subject: message.subject, text: message.text, html: message.html })
   }
 
   /** SendGrid's message id for the batch. Throws DeliveryError. */
-  async send(batch: OutgoingBatch): Promise<string> {
+  send(batch: OutgoingBatch): Promise<string> {
+    return this.post({
+      from: batch.from,
+      subject: batch.subject,
+      text: batch.text,
+      html: batch.html,
+      personalizations: batch.recipients.map((recipient) => ({
+        to: [{ email: recipient.email }],
+        substitutions: { unsubscribe_url: recipient.unsubscribeUrl, preferences_url: recipient.preferencesUrl },
+        headers: { 'List-Unsubscribe': `<${recipient.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        customArgs: recipient.customArgs,
+      })),
+    })
+  }
+
+  /** One mail send request; SendGrid's message id, or its refusal as a DeliveryError. */
+  private async post(data: MailDataRequired): Promise<string> {
     try {
-      const [response] = await this.mail.send({
-        from: batch.from,
-        subject: batch.subject,
-        text: batch.text,
-        html: batch.html,
-        personalizations: batch.recipients.map((recipient) => ({
-          to: [{ email: recipient.email }],
-          substitutions: { unsubscribe_url: recipient.unsubscribeUrl, preferences_url: recipient.preferencesUrl },
-          headers: { 'List-Unsubscribe': `<${recipient.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-          customArgs: recipient.customArgs,
-        })),
-      })
+      const [response] = await this.mail.send(data)
       return String((response.headers as Record<string, string>)['x-message-id'] ?? '')
     } catch (error) {
       throw deliveryError(error as SendGridFailure)

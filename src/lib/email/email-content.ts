@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 
 import type { EmailItem } from '@/domain/email/email-message'
 import type { PipelineEvent } from '@/domain/events'
+import { itemUrl } from '@/domain/item-url'
 import { bodyHtml } from '@/lib/feeds/body-html'
 
 export type ItemForEmail = EmailItem & { topicIds: string[] }
@@ -16,7 +17,7 @@ export async function itemForEmail(payload: Payload, event: PipelineEvent, siteU
     title: doc.title,
     summary: doc.summary,
     urgent: 'urgency' in doc && doc.urgency === 'urgent',
-    url: `${siteUrl}/${event.collection}/${encodeURIComponent(doc.slug ?? String(doc.id))}`,
+    url: itemUrl(siteUrl, event.collection, doc.slug ?? String(doc.id)),
     bodyHtml: bodyHtml(body, siteUrl),
     bodyText: body?.root ? convertLexicalToPlaintext({ data: body }) : '',
     topicIds: (doc.topics ?? []).map((topic) => String(typeof topic === 'object' ? topic.id : topic)),

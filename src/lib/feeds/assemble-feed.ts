@@ -3,6 +3,7 @@ import type { Payload, Where } from 'payload'
 
 import type { Feed, FeedEntry } from '@/domain/feeds/feed'
 import { xmlSafe } from '@/domain/feeds/feed'
+import { itemUrl } from '@/domain/item-url'
 import { type FeedScope, entryKey, scopeDescription, scopeKey, scopePath, scopeTitle } from '@/domain/feeds/scopes'
 import type { PublishableCollection } from '@/domain/events'
 import { itemGuid } from '@/lib/item-guid'
@@ -80,7 +81,7 @@ function toEntry(collection: PublishableCollection, row: Row, settings: FeedSett
     key,
     guid: row.feedGuid ?? itemGuid(collection, row.id),
     title: xmlSafe(row.title),
-    url: `${settings.siteUrl}/${collection}/${encodeURIComponent(row.slug ?? String(row.id))}`,
+    url: itemUrl(settings.siteUrl, collection, row.slug ?? String(row.id)),
     summary: xmlSafe(row.summary ?? ''),
     contentHtml: cachedBodyHtml(key, row, settings.siteUrl),
     categories: (row.topics ?? []).flatMap((topic) => (topic && typeof topic === 'object' && topic.name ? [xmlSafe(topic.name)] : [])),
@@ -117,15 +118,8 @@ async function entriesOf(payload: Payload, collection: PublishableCollection, sc
   return (docs as unknown as Row[]).map((row) => toEntry(collection, row, settings))
 }
 
-/** The feed of one scope as the database holds it now: newest first, at most FEED_ITEMS entries. */
-export async function assembleFeed(payload: Payload, scope: FeedScope, settings: FeedSettings, now = new Date()): Promise<Feed> {
-  const [announcements, reports] = await Promise.all([
-    entriesOf(payload, 'announcements', scope, settings, now),
-    entriesOf(payload, 'reports', scope, settings, now),
-  ])
-  const entries = [...announcements, ...reports]
-    .sort((a, b) => b.published.localeCompare(a.published) || a.key.localeCompare(b.key))
-    .slice(0, settings.itemCount)
+/** A scope's feed with these entries, its text made safe for XML (an organisation name could hold anything). */
+export function feedOf(scope: FeedScope, settings: FeedSettings, entries: FeedEntry[]): Feed {
   return {
     scope: scopeKey(scope),
     title: xmlSafe(scopeTitle(scope, settings.organisation)),
@@ -137,4 +131,16 @@ export async function assembleFeed(payload: Payload, scope: FeedScope, settings:
     ...(settings.hubUrl ? { hubUrl: settings.hubUrl } : {}),
     entries,
   }
+}
+
+/** The feed of one scope as the database holds it now: newest first, at most FEED_ITEMS entries. */
+export async function assembleFeed(payload: Payload, scope: FeedScope, settings: FeedSettings, now = new Date()): Promise<Feed> {
+  const [announcements, reports] = await Promise.all([
+    entriesOf(payload, 'announcements', scope, settings, now),
+    entriesOf(payload, 'reports', scope, settings, now),
+  ])
+  const entries = [...announcements, ...reports]
+    .sort((a, b) => b.published.localeCompare(a.published) || a.key.localeCompare(b.key))
+    .slice(0, settings.itemCount)
+  return feedOf(scope, settings, entries)
 }

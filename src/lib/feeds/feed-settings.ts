@@ -1,12 +1,9 @@
 import type { Payload } from 'payload'
 
 import type { Env } from '@/lib/env'
+import { siteBaseUrl } from '@/lib/site-url'
 
 import type { FeedSettings } from './assemble-feed'
-
-/** The site's base URL as feeds and links use it: the Site global's, else PUBLIC_URL; no trailing slash. */
-export const siteBaseUrl = (publicUrl: string | null | undefined, env: Pick<Env, 'PUBLIC_URL'>): string =>
-  (publicUrl || env.PUBLIC_URL).replace(/\/+$/, '')
 
 /** The settings feeds take from the environment. */
 export type FeedEnv = Pick<Env, 'PUBLIC_URL' | 'FEED_ITEMS' | 'FEED_TTL_MINUTES' | 'WEBSUB_HUB_URL' | 'FEEDS_DIR'>

@@ -3,9 +3,10 @@ import { getPayload, type Payload } from 'payload'
 
 import { FEED_CONTENT_TYPES, type FeedFormat } from '@/domain/feeds/feed'
 import { renderFeed } from '@/domain/feeds/render'
-import { type FeedScope, scopeDescription, scopeKey, scopePath, scopeTitle } from '@/domain/feeds/scopes'
+import { type FeedScope, scopePath } from '@/domain/feeds/scopes'
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
+import { feedOf } from '@/lib/feeds/assemble-feed'
 import { feedSettings } from '@/lib/feeds/feed-settings'
 import { type ServedFeed, ServedFeeds } from '@/lib/feeds/served-feeds'
 import { notModified } from '@/lib/http/conditional-get'
@@ -34,20 +35,7 @@ function answer(request: Request, feed: ServedFeed, format: FeedFormat): Respons
  */
 async function emptyFeed(payload: Payload, scope: FeedScope, format: FeedFormat): Promise<Response> {
   const settings = await feedSettings(payload, getEnv())
-  const bodies = renderFeed(
-    {
-      scope: scopeKey(scope),
-      title: scopeTitle(scope, settings.organisation),
-      description: scopeDescription(scope, settings.organisation),
-      siteUrl: settings.siteUrl,
-      path: scopePath(scope),
-      author: settings.organisation,
-      ttlMinutes: settings.ttlMinutes,
-      ...(settings.hubUrl ? { hubUrl: settings.hubUrl } : {}),
-      entries: [],
-    },
-    new Date(0),
-  )
+  const bodies = renderFeed(feedOf(scope, settings, []), new Date(0))
   return new Response(bodies[format], { status: 200, headers: { 'content-type': FEED_CONTENT_TYPES[format], 'cache-control': 'no-cache' } })
 }
 
