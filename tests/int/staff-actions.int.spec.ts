@@ -87,9 +87,12 @@ describe('an in-doubt delivery', () => {
     const row = await inDoubtDelivery()
     const eventId = Number(row.event)
     expect(await act('resend', row.id, editor)).toMatchObject({ status: 202 })
-    await waitFor(() => linesFor(eventId).length === 2, 20_000, 'the resend')
-    const after = await reload(row.id)
-    expect(after).toMatchObject({ state: 'sent', attempts: 2 })
+    // The line is written before the ledger row closes, so wait for the row, then count the copies.
+    const after = await waitFor(async () => {
+      const current = await reload(row.id)
+      return current.state === 'sent' && current.attempts === 2 && current
+    }, 20_000, 'the resend to be recorded as sent')
+    expect(linesFor(eventId)).toHaveLength(2)
     expect(after.resolvedBy).toBe(editor.id)
   })
 
