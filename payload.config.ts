@@ -1,9 +1,10 @@
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildConfig, type CollectionConfig, type GlobalConfig } from 'payload'
+import { buildConfig, type CollectionConfig, type Field, type GlobalConfig } from 'payload'
 import sharp from 'sharp'
 
+import { sendGridEmailAdapter } from './src/adapters/payload-email'
 import { collections } from './src/collections'
 import { skipLockCheck } from './src/hooks/skipLockCheck'
 import { Site } from './src/globals/Site'
@@ -16,15 +17,25 @@ const root = path.dirname(fileURLToPath(import.meta.url))
 const env = getEnv()
 
 /**
- * Payload's server-side document-lock check reads outside the request's transaction. On the embedded
- * database (one PGlite session shared by all connections) that read waits for the very transaction it
- * is part of, and an editor's save from the admin or REST hangs for good. There the check is skipped
- * (the admin still shows who is editing); a PostgreSQL server and MongoDB keep it.
+ * Two places where Payload reads or writes outside the request's transaction while it is open. On the
+ * embedded database (one PGlite session shared by all connections) that statement waits for the very
+ * transaction it is part of, and the request hangs for good:
+ * - the server-side document-lock check (an editor's save from the admin or REST): skipped there; the
+ *   admin still shows who is editing;
+ * - the reservation that limits password-reset emails to one per 15 s per account: off there (the
+ *   reset itself works).
+ * A PostgreSQL server and MongoDB keep both.
  */
-const lockCheck = <T extends CollectionConfig | GlobalConfig>(config: T): T =>
-  env.databaseKind === 'embedded'
-    ? { ...config, hooks: { ...config.hooks, beforeOperation: [...(config.hooks?.beforeOperation ?? []), skipLockCheck] } }
-    : config
+const forEmbeddedDatabase = <T extends CollectionConfig | GlobalConfig>(config: T): T => {
+  if (env.databaseKind !== 'embedded') return config
+  const adjusted = { ...config, hooks: { ...config.hooks, beforeOperation: [...(config.hooks?.beforeOperation ?? []), skipLockCheck] } }
+  const auth = 'auth' in config && typeof config.auth === 'object' ? config.auth : undefined
+  if (!auth) return adjusted
+  // The column the reservation uses stays, unused, so the schema (and the shipped migrations) are the
+  // same on every database.
+  const reservedAt: Field = { name: 'resetPasswordRequestedAt', type: 'date', hidden: true, access: { create: () => false, update: () => false } }
+  return { ...adjusted, auth: { ...auth, forgotPassword: { ...auth.forgotPassword, minRequestInterval: 0 } }, fields: [...(config as CollectionConfig).fields, reservedAt] }
+}
 
 export default buildConfig({
   serverURL: env.PUBLIC_URL,
@@ -34,12 +45,13 @@ export default buildConfig({
     importMap: { baseDir: path.resolve(root, 'src') },
     meta: { titleSuffix: ' · Announcements' },
   },
-  collections: collections.map(lockCheck),
-  globals: [Site].map(lockCheck),
+  collections: collections.map(forEmbeddedDatabase),
+  globals: [Site].map(forEmbeddedDatabase),
   editor: lexicalEditor(),
   db: databaseAdapter(env),
   sharp,
   logger,
+  email: sendGridEmailAdapter(env),
   // A refused or invalid request is the client's mistake, not the server's: one info line, no stack.
   loggingLevels: {
     AuthenticationError: 'info',

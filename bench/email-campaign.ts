@@ -14,7 +14,7 @@ import fs from 'node:fs'
 import pg from 'pg'
 
 import { startMailSink } from '../dev/mail-sink/sendgrid-sink'
-import { NODE_FLAGS } from '../src/lib/node-flags'
+import { workerNodeFlags } from '../src/lib/node-flags'
 import { richText } from '../src/seed/lexical'
 import { benchDatabase, benchEnv } from './bench-database'
 
@@ -34,7 +34,7 @@ const { default: config } = await import('../payload.config')
 const payload = await getPayload({ config })
 await payload.updateGlobal({ slug: 'site', data: { senderEmail: 'alerts@example.org', organisationName: 'Benchmark Trust', postalAddress: '1 High Street' } })
 
-const child = spawn(process.execPath, [...NODE_FLAGS, 'workers/index.ts'], { env: { ...process.env, ...env, SERVICE_NAME: 'worker', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] })
+const child = spawn(process.execPath, [...workerNodeFlags(process.env.WORKER_HEAP_MB ?? 256), 'workers/index.ts'], { env: { ...process.env, ...env, SERVICE_NAME: 'worker', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] })
 await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker ready') && resolve()))
 const peakMemoryMb = () => {
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')

@@ -15,7 +15,7 @@ import fs from 'node:fs'
 
 import pg from 'pg'
 
-import { NODE_FLAGS } from '../src/lib/node-flags'
+import { workerNodeFlags } from '../src/lib/node-flags'
 import { richText } from '../src/seed/lexical'
 import { benchDatabase, benchEnv, percentile } from './bench-database'
 
@@ -41,7 +41,7 @@ console.log(`backlog published in ${((Date.now() - backlogStart) / 1000).toFixed
 // The worker starts only now, so the whole backlog is queued ahead of the urgent announcements.
 // As deployed (docker-compose.yml): one worker process for the urgent lane, one for the standard lane.
 const startWorker = async (lanes: string) => {
-  const child = spawn(process.execPath, [...NODE_FLAGS, 'workers/index.ts'], {
+  const child = spawn(process.execPath, [...workerNodeFlags(process.env.WORKER_HEAP_MB ?? 256), 'workers/index.ts'], {
     env: { ...process.env, ...env, SERVICE_NAME: `worker-${lanes}`, WORKER_LANES: lanes, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../src/lib/config-error'
 import { assertDatabaseReachable } from '../src/lib/database-check'
 import { devSecretPath, parseEnv } from '../src/lib/env'
-import { NODE_FLAGS } from '../src/lib/node-flags'
+import { NODE_FLAGS, workerNodeFlags } from '../src/lib/node-flags'
 import { assertRedisReachable } from '../src/lib/redis'
 import { runMain } from '../src/lib/run-main'
 
@@ -145,7 +145,7 @@ async function start(): Promise<void> {
   if (prepare.status !== 0) throw new ConfigError('Preparing the database failed: see the output above')
 
   run('app', process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(env.PORT)], childEnv)
-  run('worker', process.execPath, [...NODE_FLAGS, 'workers/index.ts'], { ...childEnv, SERVICE_NAME: 'worker' })
+  run('worker', process.execPath, [...workerNodeFlags(env.WORKER_HEAP_MB), 'workers/index.ts'], { ...childEnv, SERVICE_NAME: 'worker' })
   console.log(`\nAdmin: ${env.PUBLIC_URL}/admin   API: ${env.PUBLIC_URL}/api   (Ctrl-C stops everything)\n`)
 
 }

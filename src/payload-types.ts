@@ -351,6 +351,7 @@ export interface User {
    * Authors write drafts; editors publish; admins also manage accounts and settings.
    */
   role: 'admin' | 'editor' | 'author';
+  resetPasswordRequestedAt?: string | null;
   updatedAt: string;
   createdAt: string;
   email: string;
@@ -358,7 +359,6 @@ export interface User {
   resetPasswordExpiration?: string | null;
   salt?: string | null;
   hash?: string | null;
-  resetPasswordRequestedAt?: string | null;
   loginAttempts?: number | null;
   lockUntil?: string | null;
   sessions?:
@@ -867,6 +867,7 @@ export interface SubscribersSelect<T extends boolean = true> {
 export interface UsersSelect<T extends boolean = true> {
   name?: T;
   role?: T;
+  resetPasswordRequestedAt?: T;
   updatedAt?: T;
   createdAt?: T;
   email?: T;
@@ -874,7 +875,6 @@ export interface UsersSelect<T extends boolean = true> {
   resetPasswordExpiration?: T;
   salt?: T;
   hash?: T;
-  resetPasswordRequestedAt?: T;
   loginAttempts?: T;
   lockUntil?: T;
   sessions?:
@@ -1041,6 +1041,10 @@ export interface Site {
    */
   senderEmail?: string | null;
   /**
+   * Optional. A mailbox that handles unsubscribe requests by email: alerts then offer it in their List-Unsubscribe header as well as the one-click link; each request's subject carries the subscriber's signed token.
+   */
+  unsubscribeMailbox?: string | null;
+  /**
    * Printed in every email footer, as anti-spam law requires.
    */
   postalAddress?: string | null;
@@ -1060,6 +1064,7 @@ export interface SiteSelect<T extends boolean = true> {
   publicUrl?: T;
   senderName?: T;
   senderEmail?: T;
+  unsubscribeMailbox?: T;
   postalAddress?: T;
   socialTemplate?: T;
   updatedAt?: T;

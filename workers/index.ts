@@ -1,5 +1,7 @@
 import '../src/lib/load-dotenv'
 
+import { getHeapStatistics } from 'node:v8'
+
 import { assertDatabaseReachable } from '../src/lib/database-check'
 import { getEnv } from '../src/lib/env'
 import { logger } from '../src/lib/logger'
@@ -22,7 +24,9 @@ await runMain(async () => {
   const payload = await getPayload({ config })
   logger.debug('worker starting: starting the queues')
   const pipeline = await startPipeline(payload, env, logger)
-  logger.info({ queues: pipeline.workers.map((worker) => worker.name), relay: env.WORKER_RELAY === 'true' }, `worker ready with ${pipeline.workers.length} queue(s)`)
+  logger.info(
+    { queues: pipeline.workers.map((worker) => worker.name), relay: env.WORKER_RELAY === 'true', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576) },
+    `worker ready with ${pipeline.workers.length} queue(s)`)
 
   let stopping = false
   const shutdown = async (signal: string) => {

@@ -12,6 +12,7 @@ import { parseInDoubtPolicy } from '../src/domain/ledger'
 import type { ChannelPort } from '../src/domain/ports'
 import { jobOptions } from '../src/jobs/options'
 import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue } from '../src/jobs/queues'
+import { ChannelPauses } from '../src/lib/channel-pause'
 import type { Env } from '../src/lib/env'
 import { ConfigError } from '../src/lib/config-error'
 import { createRedis } from '../src/lib/redis'
@@ -139,12 +140,13 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     }
   }
 
+  const pauses = new ChannelPauses(connection('producer'), prefix)
   const lanes = LANES.filter((lane) => env.WORKER_LANES.split(',').map((name) => name.trim()).includes(lane))
   const queues: Queue[] = []
   for (const lane of lanes) {
     for (const channel of channels) {
       if (!enabled(env, channel.name)) continue
-      const ctx = { payload, channel, inDoubtPolicy, lockMs: env.WORKER_LOCK_MS }
+      const ctx = { payload, channel, inDoubtPolicy, lockMs: env.WORKER_LOCK_MS, pauses }
       let urgentQueue: Queue | undefined
       if (lane === 'standard') {
         urgentQueue = watch(new Queue(channelQueue(channel.name, 'urgent'), { connection: connection('producer'), prefix }), channelQueue(channel.name, 'urgent'))

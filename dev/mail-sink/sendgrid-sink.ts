@@ -34,6 +34,8 @@ export type MailSink = {
   /** Requests answered, by status. */
   answered: Record<number, number>
   setFaults: (faults: Partial<SinkFaults>) => void
+  /** The key it accepts from now on, as when an account's key is rotated or revoked. */
+  setApiKey: (apiKey: string) => void
   close: () => Promise<void>
 }
 
@@ -159,6 +161,7 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
   // Faults follow a fixed cycle of 20 requests rather than chance, so "half" is exactly half and the
   // first request after setFaults is refused: a test of them cannot pass by luck.
   let cycle = 0
+  let apiKey = options.apiKey
 
   const server = http.createServer((request, response) => {
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
@@ -181,7 +184,7 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
     }
     if (url.pathname !== '/v3/mail/send') return refuse(404, null, 'Not found')
     if (request.method !== 'POST') return refuse(405, null, 'Method not allowed')
-    if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+    if (apiKey && request.headers.authorization !== `Bearer ${apiKey}`) {
       return refuse(401, null, 'The provided authorization grant is invalid, expired, or revoked')
     }
 
@@ -231,6 +234,9 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
     setFaults: (change) => {
       faults = { ...faults, ...change }
       cycle = 0
+    },
+    setApiKey: (key) => {
+      apiKey = key
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }

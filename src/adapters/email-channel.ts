@@ -2,12 +2,12 @@ import { LRUCache } from 'lru-cache'
 import { ValidationError, type Payload } from 'payload'
 
 import type { BatchRange } from '@/domain/email/audience'
-import { type EmailMessage, emailSubject, renderEmail } from '@/domain/email/email-message'
+import { type EmailMessage, emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '@/domain/email/email-message'
 import { DeliveryError } from '@/domain/errors'
 import type { PipelineEvent } from '@/domain/events'
 import type { ChannelPort, DeliveryReceipt, ItemSnapshot, PlannedUnit } from '@/domain/ports'
 import { type ItemForEmail, itemForEmail } from '@/lib/email/email-content'
-import { matchingSubscribers, planBatches } from '@/lib/email/recipients'
+import { batchRecipients, planBatches } from '@/lib/email/recipients'
 import type { Env } from '@/lib/env'
 import { siteBaseUrl } from '@/lib/site-url'
 import { subscriberToken } from '@/lib/subscriber-tokens'
@@ -65,19 +65,20 @@ export class EmailChannel implements ChannelPort {
     if (!batch) throw new DeliveryError(`Campaign ${campaign.id} has no ${unit.key}`, { retryable: false })
     if (!site.senderEmail) throw new DeliveryError('No sender address: set "Sender email" in the Site settings, then retry.', { retryable: false })
 
-    const recipients = []
     const audience = { topicIds: (campaign.topics as string[] | null) ?? [], urgent: campaign.urgency === 'urgent' }
-    for await (const page of matchingSubscribers(this.payload, audience, new Date(campaign.snapshotAt), batch)) {
-      for (const subscriber of page) {
-        const secret = this.env.PAYLOAD_SECRET
-        recipients.push({
-          email: subscriber.email,
-          unsubscribeUrl: `${siteUrl}/unsubscribe?token=${subscriberToken(secret, 'unsubscribe', subscriber.id)}`,
-          preferencesUrl: `${siteUrl}/preferences?token=${subscriberToken(secret, 'preferences', subscriber.id)}`,
-          customArgs: { campaign: String(campaign.id), batch: unit.key, subscriber: String(subscriber.id) },
-        })
+    const secret = this.env.PAYLOAD_SECRET
+    const recipients = (await batchRecipients(this.payload, audience, new Date(campaign.snapshotAt), batch)).map((subscriber) => {
+      const unsubscribeToken = subscriberToken(secret, 'unsubscribe', subscriber.id)
+      const unsubscribeUrl = `${siteUrl}/unsubscribe?token=${unsubscribeToken}`
+      const mailto = site.unsubscribeMailbox ? `, <mailto:${site.unsubscribeMailbox}?subject=${encodeURIComponent(`unsubscribe ${unsubscribeToken}`)}>` : ''
+      return {
+        email: subscriber.email,
+        substitutions: { [UNSUBSCRIBE_URL]: unsubscribeUrl, [PREFERENCES_URL]: `${siteUrl}/preferences?token=${subscriberToken(secret, 'preferences', subscriber.id)}` },
+        // RFC 8058 one-click: the https link, which a mail client POSTs to; a mailbox too when there is one.
+        headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>${mailto}`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        customArgs: { campaign: String(campaign.id), batch: unit.key, subscriber: String(subscriber.id) },
       }
-    }
+    })
     // Everyone in it left since the campaign was planned: nothing to send, nothing owed.
     if (recipients.length === 0) return { detail: 'nobody left in this batch: all unsubscribed since the campaign was planned' }
 

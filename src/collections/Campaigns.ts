@@ -1,8 +1,23 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, PayloadHandler } from 'payload'
 
 import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
+import { hasRole } from '@/access/roles'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
+import { campaignStatsForItem } from '@/lib/email/campaign-stats'
+
+/** GET /api/campaigns/for-item?collection=…&itemId=…: an item's campaigns and their counts (editors and admins). */
+const forItem: PayloadHandler = async (req) => {
+  if (!hasRole(req.user as { role?: 'admin' | 'editor' | 'author' } | null, 'editor', 'admin')) {
+    return Response.json({ message: 'Only editors and admins can see email campaigns.' }, { status: req.user ? 403 : 401 })
+  }
+  const collection = String(req.query.collection ?? '')
+  const itemId = String(req.query.itemId ?? '')
+  if (!(PUBLISHABLE_COLLECTIONS as readonly string[]).includes(collection) || !/^[\w-]{1,64}$/.test(itemId)) {
+    return Response.json({ message: `Name an item: ?collection=${PUBLISHABLE_COLLECTIONS.join('|')}&itemId=<id>.` }, { status: 400 })
+  }
+  return Response.json({ campaigns: await campaignStatsForItem(req.payload, collection, itemId) })
+}
 
 /**
  * One email campaign per publish event, and per correction staff ask to email: who it goes to is
@@ -19,6 +34,7 @@ export const Campaigns: CollectionConfig = {
     defaultColumns: ['subject', 'recipients', 'snapshotAt'],
   },
   access: { read: isEditor, create: nobody, update: nobody, delete: nobody },
+  endpoints: [{ path: '/for-item', method: 'get', handler: forItem }],
   fields: [
     { name: 'event', type: 'relationship', relationTo: 'outbox-events', required: true, unique: true },
     { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },

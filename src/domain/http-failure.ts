@@ -13,14 +13,16 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
 }
 
 /**
- * What a provider's failed HTTP answer means for the unit: 429 slows the queue down, other 4xx are
- * refusals that retrying will not change (shown to staff with the provider's own words), 5xx and
- * anything else are worth retrying.
+ * What a provider's failed HTTP answer means for the unit: 429 slows the queue down; 401 and 403
+ * (our credentials refused) fail it and pause the channel, since every other unit would be refused
+ * too; other 4xx are refusals that retrying will not change (shown to staff with the provider's own
+ * words); 5xx and anything else are worth retrying.
  */
 export function httpDeliveryError(provider: string, status: number, detail: string, retryAfter?: string | null): DeliveryError {
   const said = detail.trim().slice(0, 500)
   const message = `${provider} answered ${status}${said ? `: ${said}` : ''}`
   if (status === 429) return new DeliveryError(message, { retryable: true, retryAfterMs: retryAfterMs(retryAfter) })
+  if (status === 401 || status === 403) return new DeliveryError(message, { retryable: false, pausesChannel: true })
   if (status >= 400 && status < 500) return new DeliveryError(message, { retryable: false })
   return new DeliveryError(message, { retryable: true })
 }

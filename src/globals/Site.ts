@@ -26,6 +26,14 @@ export const Site: GlobalConfig = {
     { name: 'senderName', type: 'text', admin: { description: 'The name alert emails come from.' } },
     { name: 'senderEmail', type: 'email', admin: { description: 'The address alert emails come from.' } },
     {
+      name: 'unsubscribeMailbox',
+      type: 'email',
+      admin: {
+        description:
+          'Optional. A mailbox that handles unsubscribe requests by email: alerts then offer it in their List-Unsubscribe header as well as the one-click link; each request\'s subject carries the subscriber\'s signed token.',
+      },
+    },
+    {
       name: 'postalAddress',
       type: 'textarea',
       admin: { description: 'Printed in every email footer, as anti-spam law requires.' },

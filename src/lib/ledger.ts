@@ -2,6 +2,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 
 import type { DeliveryState } from '@/domain/ledger'
+import { isMongo, runSql } from '@/lib/postgres-sql'
 import type { Delivery } from '@/payload-types'
 
 export type DeliveryPatch = {
@@ -13,7 +14,6 @@ export type DeliveryPatch = {
   resolvedBy?: number | string | null
 }
 
-type PostgresDb = { drizzle: { execute: (query: unknown) => Promise<{ rows: { id: number }[] }> } }
 type MongoDb = {
   collections: Record<string, { findOneAndUpdate: (filter: object, update: object, options: object) => Promise<unknown> }>
 }
@@ -40,7 +40,7 @@ export async function compareAndSetDelivery(
   patch: DeliveryPatch = {},
 ): Promise<boolean> {
   const now = new Date()
-  if (payload.db.name === 'mongoose') {
+  if (isMongo(payload)) {
     const set: Record<string, unknown> = { state: to, updatedAt: now }
     for (const key of Object.keys(columns) as (keyof typeof columns)[]) if (patch[key] !== undefined) set[key] = patch[key]
     const updated = await (payload.db as unknown as MongoDb).collections.deliveries!.findOneAndUpdate(
@@ -62,7 +62,8 @@ export async function compareAndSetDelivery(
     from.map((state) => sql`${state}`),
     sql`, `,
   )
-  const result = await (payload.db as unknown as PostgresDb).drizzle.execute(
+  const result = await runSql(
+    payload,
     sql`update deliveries set ${sql.join(assignments, sql`, `)} where id = ${id} and state::text in (${fromList}) returning id`,
   )
   return result.rows.length === 1
@@ -80,9 +81,10 @@ export async function ensureDelivery(payload: Payload, unit: UnitSpec): Promise<
   const existing = await find()
   if (existing) return existing
 
-  if (payload.db.name !== 'mongoose') {
+  if (!isMongo(payload)) {
     const now = new Date().toISOString()
-    await (payload.db as unknown as PostgresDb).drizzle.execute(
+    await runSql(
+      payload,
       sql`insert into deliveries (event_id, collection, item_id, channel, unit_key, state, urgency, size, attempts, updated_at, created_at)
           values (${unit.event}, ${unit.collection}, ${unit.itemId}, ${unit.channel}, ${unit.unitKey}, 'pending', ${unit.urgency}, ${unit.size ?? 1}, 0, ${now}, ${now})
           on conflict (unit_key) do nothing`,

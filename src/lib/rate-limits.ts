@@ -1,20 +1,9 @@
-import type { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 
+import { appRedis } from './app-redis'
 import { getEnv } from './env'
-import { logger } from './logger'
-import { createRedis } from './redis'
 
 export type Limit = { points: number; durationSeconds: number }
-
-let redis: Redis | undefined
-const connection = () => {
-  if (!redis) {
-    redis = createRedis(getEnv().REDIS_URL, 'producer')
-    redis.on('error', (error) => logger.debug({ err: error.message }, 'rate limit redis error'))
-  }
-  return redis
-}
 
 const limiters = new Map<string, RateLimiterRedis>()
 
@@ -23,11 +12,11 @@ const limiters = new Map<string, RateLimiterRedis>()
  * unreachable each process limits on its own (the insurance limiter), so an outage neither opens the
  * doors nor shuts them.
  */
-function limiter(name: string, limit: Limit): RateLimiterRedis {
+async function limiter(name: string, limit: Limit): Promise<RateLimiterRedis> {
   let existing = limiters.get(name)
   if (!existing) {
     existing = new RateLimiterRedis({
-      storeClient: connection(),
+      storeClient: await appRedis(),
       keyPrefix: `${getEnv().QUEUE_PREFIX}:rate:${name}`,
       points: limit.points,
       duration: limit.durationSeconds,
@@ -41,7 +30,7 @@ function limiter(name: string, limit: Limit): RateLimiterRedis {
 /** Takes one point for `key`; undefined when allowed, else how many seconds until it is allowed again. */
 export async function overLimit(name: string, limit: Limit, key: string): Promise<number | undefined> {
   try {
-    await limiter(name, limit).consume(key)
+    await (await limiter(name, limit)).consume(key)
     return undefined
   } catch (error) {
     if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000))

@@ -5,6 +5,7 @@ import * as migration_20261128_215015_email_campaigns from './20261128_215015_em
 import * as migration_20261128_220203_subscriber_confirmation from './20261128_220203_subscriber_confirmation';
 import * as migration_20261128_220629_email_events from './20261128_220629_email_events';
 import * as migration_20261128_221448_email_corrections from './20261128_221448_email_corrections';
+import * as migration_20261129_003608_email_unsubscribe_mailbox from './20261129_003608_email_unsubscribe_mailbox';
 
 export const migrations = [
   {
@@ -40,6 +41,11 @@ export const migrations = [
   {
     up: migration_20261128_221448_email_corrections.up,
     down: migration_20261128_221448_email_corrections.down,
-    name: '20261128_221448_email_corrections'
+    name: '20261128_221448_email_corrections',
+  },
+  {
+    up: migration_20261129_003608_email_unsubscribe_mailbox.up,
+    down: migration_20261129_003608_email_unsubscribe_mailbox.down,
+    name: '20261129_003608_email_unsubscribe_mailbox'
   },
 ];

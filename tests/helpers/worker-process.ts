@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 
-import { NODE_FLAGS } from '../../src/lib/node-flags'
+import { workerNodeFlags } from '../../src/lib/node-flags'
 
 import type { TestPayload } from './payload'
 
@@ -15,7 +15,7 @@ export type WorkerProcess = {
 /** `npm run worker` as a separate process on this test file's database and queue prefix. */
 export function startWorkerProcess(ctx: TestPayload, env: Record<string, string>): WorkerProcess {
   let output = ''
-  const child = spawn(process.execPath, [...NODE_FLAGS, 'workers/index.ts'], {
+  const child = spawn(process.execPath, [...workerNodeFlags(256), 'workers/index.ts'], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',

@@ -4,6 +4,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { body as richBody, createUser } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { rest } from '../helpers/rest'
 
@@ -97,5 +98,52 @@ describe('the SendGrid event webhook', () => {
   it('answers a signed body that is not a list of events with 400', async () => {
     expect((await post('{"event": "bounce"}')).status).toBe(400)
     expect((await post('not json')).status).toBe(400)
+  })
+
+  it('counts each campaign’s deliveries, opens and clicks (in total and per person) for editors on the item', async () => {
+    const item = await payload.create({ collection: 'announcements', context: { skipFanout: true }, data: { title: 'Counted', summary: 's', body: richBody, urgency: 'standard', _status: 'published' } })
+    const outboxEvent = await payload.create({
+      collection: 'outbox-events',
+      data: { kind: 'publish', collection: 'announcements', itemId: String(item.id), versionId: `v-${item.id}`, urgency: 'standard', dedupeKey: `counted-${item.id}`, generation: 0 },
+    })
+    const campaign = await payload.create({
+      collection: 'campaigns',
+      data: { event: outboxEvent.id, collection: 'announcements', itemId: String(item.id), subject: 'Counted', kind: 'alert', urgency: 'standard', snapshotAt: new Date().toISOString(), recipients: 3, batches: [] },
+    })
+    const [ann, bob, cat] = await Promise.all([confirmed(), confirmed(), confirmed()])
+    const of = { campaign: String(campaign.id) }
+    const response = await post(
+      JSON.stringify([
+        ...[ann, bob, cat].map((person) => event('delivered', person, of)),
+        event('open', ann, of),
+        event('open', ann, of),
+        event('open', bob, of),
+        event('click', ann, of),
+        event('bounce', cat, { ...of, reason: 'mailbox full' }),
+      ]),
+    )
+    expect(response.json).toEqual({ stored: 8, repeat: 0, ignored: 0 })
+
+    const editor = await createUser(payload, 'editor', 'stats-editor@example.org')
+    const author = await createUser(payload, 'author', 'stats-author@example.org')
+    const auth = async (email: string) => ({ authorization: `JWT ${(await payload.login({ collection: 'users', data: { email, password: 'a-long-test-password' } })).token}` })
+    const path = `/api/campaigns/for-item?collection=announcements&itemId=${item.id}`
+    expect((await rest('GET', path)).status).toBe(401)
+    expect((await rest('GET', path, { headers: await auth(author.email) })).status).toBe(403)
+    expect((await rest('GET', '/api/campaigns/for-item?collection=users&itemId=1', { headers: await auth(editor.email) })).status).toBe(400)
+    const stats = await rest('GET', path, { headers: await auth(editor.email) })
+    expect(stats.status).toBe(200)
+    expect(stats.json).toEqual({
+      campaigns: [
+        {
+          id: campaign.id,
+          kind: 'alert',
+          subject: 'Counted',
+          recipients: 3,
+          createdAt: campaign.createdAt,
+          counts: { delivered: { events: 3, people: 3 }, open: { events: 3, people: 2 }, click: { events: 1, people: 1 }, bounce: { events: 1, people: 1 } },
+        },
+      ],
+    })
   })
 })

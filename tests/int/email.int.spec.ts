@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Announcement, Topic } from '@/payload-types'
 
 import { startMailSink, type MailSink, type SinkMessage } from '../../dev/mail-sink/sendgrid-sink'
-import { body } from '../helpers/content'
+import { body, createUser } from '../helpers/content'
 import { waitForItemDelivered } from '../helpers/feeds'
+import { waitFor } from '../helpers/log-file'
+import { rest } from '../helpers/rest'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
 
 const SITE = 'https://news.example.org'
@@ -285,5 +287,72 @@ describe('a provider that refuses and rate-limits', () => {
     } finally {
       await payload.updateGlobal({ slug: 'site', data: { senderEmail: 'alerts@example.org' } })
     }
+  })
+
+  it('a key SendGrid refuses (401): the channel pauses with the reason for staff, and carries on exactly once when resumed', async () => {
+    const signIn = async (role: 'editor' | 'author') => {
+      const user = await createUser(payload, role, `${role}-pause@example.org`)
+      const { token } = await payload.login({ collection: 'users', data: { email: user.email, password: 'a-long-test-password' } })
+      return { authorization: `JWT ${token}` }
+    }
+    const [editor, author] = [await signIn('editor'), await signIn('author')]
+    const refusedBefore = sink.answered[401] ?? 0
+    sink.setApiKey('SG.rotated-key')
+    let item: Announcement
+    try {
+      item = await payload.create({ collection: 'announcements', data: { title: 'Key revoked', summary: 's', body, urgency: 'urgent', _status: 'published' } })
+      const units = async () => (await payload.find({ collection: 'deliveries', where: { itemId: { equals: String(item.id) }, channel: { equals: 'email' } }, depth: 0 })).docs
+      const paused = await waitFor(async () => {
+        const listed = await rest('GET', '/api/deliveries/paused-channels', { headers: editor })
+        return (listed.json!.paused as { channel: string; reason: string }[]).length > 0 && listed.json!.paused
+      }, 20_000, 'the email channel to pause')
+      expect(paused).toEqual([{ channel: 'email', reason: 'SendGrid answered 401: The provided authorization grant is invalid, expired, or revoked', pausedAt: expect.any(String) }])
+      const failed = (await units()).filter((unit) => unit.state === 'failed')
+      expect(failed.length).toBeGreaterThan(0)
+      expect(failed[0]!.lastError).toBe('SendGrid answered 401: The provided authorization grant is invalid, expired, or revoked')
+      // Paused means paused: nothing more is tried while the key is wrong.
+      const refusals = sink.answered[401]! - refusedBefore
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      expect(sink.answered[401]! - refusedBefore).toBe(refusals)
+      expect((await units()).every((unit) => unit.attempts <= 1)).toBe(true)
+    } finally {
+      sink.setApiKey(API_KEY)
+    }
+
+    expect((await rest('POST', '/api/deliveries/paused-channels/email/resume')).status).toBe(401)
+    expect((await rest('POST', '/api/deliveries/paused-channels/email/resume', { headers: author })).status).toBe(403)
+    const resumed = await rest('POST', '/api/deliveries/paused-channels/email/resume', { headers: editor })
+    expect(resumed).toMatchObject({ status: 200, json: { message: 'The email channel is sending again; its paused work carries on where it stopped.' } })
+    expect((await rest('POST', '/api/deliveries/paused-channels/email/resume', { headers: editor })).status).toBe(409)
+    await waitForItemDelivered(payload, 'announcements', item!.id)
+    const many = recipientsOf('URGENT: Key revoked', 'many')
+    expect(many).toHaveLength(2498)
+    expect(new Set(many).size).toBe(2498)
+    expect((await rest('GET', '/api/deliveries/paused-channels', { headers: editor })).json).toEqual({ paused: [] })
+  }, 60_000)
+})
+
+describe('the other messages', () => {
+  it('offers the organisation’s unsubscribe mailbox in List-Unsubscribe when one is set, beside the one-click link', async () => {
+    await payload.updateGlobal({ slug: 'site', data: { unsubscribeMailbox: 'leave@example.org' } })
+    try {
+      await publish({ title: 'With a mailbox', urgency: 'urgent' })
+    } finally {
+      await payload.updateGlobal({ slug: 'site', data: { unsubscribeMailbox: null } })
+    }
+    const message = received('URGENT: With a mailbox').find((candidate) => candidate.to === 'many-3@example.net')!
+    const [https, mailto] = message.headers['List-Unsubscribe']!.split(', ')
+    expect(https).toMatch(/^<https:\/\/news\.example\.org\/unsubscribe\?token=[\w.-]+>$/)
+    const token = new URL(https!.slice(1, -1)).searchParams.get('token')!
+    expect(mailto).toBe(`<mailto:leave@example.org?subject=unsubscribe%20${token}>`)
+    expect(message.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
+  })
+
+  it('sends Payload’s own messages (a password reset) through SendGrid, from the Site settings’ sender', async () => {
+    const user = await createUser(payload, 'editor', 'forgetful@example.org')
+    await payload.forgotPassword({ collection: 'users', data: { email: user.email }, disableEmail: false })
+    const reset = await waitFor(() => sink.messages.find((message) => message.to === 'forgetful@example.org'), 10_000, 'the password reset email')
+    expect(reset.from).toBe('alerts@example.org')
+    expect(reset.html).toMatch(/reset-password|reset/i)
   })
 })

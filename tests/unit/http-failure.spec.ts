@@ -13,9 +13,16 @@ describe('provider failures', () => {
     expect(retryAfterMs('86400', now)).toBe(15 * 60_000)
   })
 
-  it('make 429 a slow-down, other 4xx final, and 5xx or no answer retryable', () => {
+  it('make 429 a slow-down, 401/403 a pause of the channel, other 4xx final, and 5xx or no answer retryable', () => {
     expect(httpDeliveryError('The hub', 429, 'slow down', '7')).toMatchObject({ retryable: true, retryAfterMs: 7000, message: 'The hub answered 429: slow down' })
-    expect(httpDeliveryError('The hub', 400, 'hub.url must be an absolute URL')).toMatchObject({ retryable: false, message: 'The hub answered 400: hub.url must be an absolute URL' })
+    expect(httpDeliveryError('The hub', 400, 'hub.url must be an absolute URL')).toMatchObject({
+      retryable: false,
+      pausesChannel: false,
+      message: 'The hub answered 400: hub.url must be an absolute URL',
+    })
+    expect(httpDeliveryError('SendGrid', 401, 'bad key')).toMatchObject({ retryable: false, pausesChannel: true })
+    expect(httpDeliveryError('SendGrid', 403, 'access forbidden')).toMatchObject({ retryable: false, pausesChannel: true })
+    expect(httpDeliveryError('SendGrid', 404, 'not found')).toMatchObject({ pausesChannel: false })
     expect(httpDeliveryError('The hub', 503, '')).toMatchObject({ retryable: true, retryAfterMs: undefined, message: 'The hub answered 503' })
     expect(networkDeliveryError('the hub', new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }))).toMatchObject({
       retryable: true,

@@ -3,19 +3,22 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import { type DeliveryError } from '../../src/domain/errors'
 import type { PlannedUnit } from '../../src/domain/ports'
 import { channelJobSchema } from '../../src/jobs/payloads'
+import type { ChannelPauses } from '../../src/lib/channel-pause'
 import { ensureDelivery } from '../../src/lib/ledger'
 import { deliverUnit, type DeliverContext, type UnitOutcome } from '../deliver-unit'
 import { loadEvent, loadItem } from '../pipeline-data'
 
 export type ChannelResult = { units: number; outcomes: Partial<Record<UnitOutcome, number>>; skipped?: boolean }
+export type ChannelJobContext = DeliverContext & { pauses: ChannelPauses }
 
 /**
  * One channel's share of an event: plan the units, make sure each has a ledger row, deliver the ones
  * not yet sent, then the same for the follow-up units the first ones gave rise to. Errors map to
- * BullMQ's: a provider's 429 pauses the queue (rate limit), a non-retryable error fails the job at
- * once, anything else is retried with backoff.
+ * BullMQ's: a provider's 429 pauses the queue (rate limit); credentials refused pause the channel and
+ * put the job back, to carry on where it stopped once staff resume it; a non-retryable error fails
+ * the job at once; anything else is retried with backoff.
  */
-export async function processChannelJob(job: Job, worker: Worker, ctx: DeliverContext): Promise<ChannelResult> {
+export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJobContext): Promise<ChannelResult> {
   const data = channelJobSchema.parse(job.data)
   const event = await loadEvent(ctx.payload, data.eventId)
   const item = await loadItem(ctx.payload, event)
@@ -23,7 +26,7 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: DeliverCo
 
   const outcomes: ChannelResult['outcomes'] = {}
   const failures: DeliveryError[] = []
-  const deliverOne = async (unit: PlannedUnit): Promise<number | undefined> => {
+  const deliverOne = async (unit: PlannedUnit): Promise<DeliveryError | undefined> => {
     const row = await ensureDelivery(ctx.payload, {
       event: event.id,
       collection: event.collection,
@@ -38,21 +41,28 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: DeliverCo
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
     } catch (error) {
       failures.push(error as DeliveryError)
-      return (error as DeliveryError).retryAfterMs
+      return error as DeliveryError
     }
   }
-  // Units go out `unitConcurrency` at a time. A provider's 429 stops new ones from starting; once the
-  // ones in flight are recorded, the queue pauses (rate limit) rather than spending the job's attempts.
+  // Units go out `unitConcurrency` at a time. A provider's 429 or a refusal of our credentials stops
+  // new ones from starting; once the ones in flight are recorded, the queue slows down (rate limit) or
+  // the channel pauses, rather than spending the job's attempts.
   const deliverAll = async (units: PlannedUnit[]) => {
     let next = 0
     let slowDown: number | undefined
+    let refused: DeliveryError | undefined
     const lane = async () => {
-      while (next < units.length && slowDown === undefined) {
-        const wait = await deliverOne(units[next++]!)
-        if (wait) slowDown = Math.max(slowDown ?? 0, wait)
+      while (next < units.length && slowDown === undefined && !refused) {
+        const failure = await deliverOne(units[next++]!)
+        if (failure?.pausesChannel) refused = failure
+        if (failure?.retryAfterMs) slowDown = Math.max(slowDown ?? 0, failure.retryAfterMs)
       }
     }
     await Promise.all(Array.from({ length: Math.min(ctx.channel.unitConcurrency ?? 1, units.length) }, lane))
+    if (refused) {
+      await ctx.pauses.pause(ctx.channel.name, refused.message)
+      throw Worker.RateLimitError()
+    }
     if (slowDown !== undefined) {
       await worker.rateLimit(slowDown)
       throw Worker.RateLimitError()

@@ -5,6 +5,7 @@ import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 import { DELIVERY_STATES } from '@/domain/ledger'
 
+import { channelPauseEndpoints } from './endpoints/channelPauses'
 import { deliveryEndpoints } from './endpoints/staffActions'
 
 /**
@@ -21,7 +22,7 @@ export const Deliveries: CollectionConfig = {
     defaultColumns: ['channel', 'unitKey', 'state', 'attempts', 'lastError', 'updatedAt'],
   },
   access: { read: isStaff, create: nobody, update: nobody, delete: nobody },
-  endpoints: deliveryEndpoints,
+  endpoints: [...channelPauseEndpoints, ...deliveryEndpoints],
   fields: [
     { name: 'event', type: 'relationship', relationTo: 'outbox-events', required: true, index: true },
     { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },

@@ -5,6 +5,8 @@ import React, { useCallback, useEffect, useState } from 'react'
 
 import type { Delivery } from '@/payload-types'
 
+import { EmailCampaigns } from './EmailCampaigns'
+import { PausedChannels } from './PausedChannels'
 import { summarise, type EventSummary } from './summarise'
 
 const STATE_LABELS: Record<Delivery['state'], string> = {
@@ -17,7 +19,8 @@ const STATE_LABELS: Record<Delivery['state'], string> = {
 
 /**
  * The item's distribution in its edit view: for each event (publish, update, retraction…) each channel's
- * progress (4,000 / 12,000), failures with their reasons, and the retry / resend / mark-sent actions.
+ * progress (4,000 / 12,000), failures with their reasons, and the retry / resend / mark-sent actions;
+ * any channel paused for refused credentials, and the item's email campaigns with their counts.
  * Refreshes every 2 s while anything is waiting or sending, every 30 s otherwise.
  */
 export function DistributionPanel() {
@@ -63,6 +66,8 @@ export function DistributionPanel() {
       <h4 style={{ margin: '0 0 calc(var(--base) / 2)' }}>Distribution</h4>
       {error && <p role="alert">{error}</p>}
       {notice && <p role="status">{notice}</p>}
+      <PausedChannels api={api} />
+      {collectionSlug && <EmailCampaigns api={api} collection={collectionSlug} itemId={id} />}
       {events?.length === 0 && <p className="field-description">Nothing sent yet: publishing sends it to every channel.</p>}
       {events?.map((event) => (
         <div key={event.eventId} style={{ marginBottom: 'calc(var(--base) / 2)' }}>

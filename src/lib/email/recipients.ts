@@ -2,80 +2,112 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload, Where } from 'payload'
 
 import { type Audience, type BatchRange, wantsAlert } from '@/domain/email/audience'
+import { isMongo, runSql, type SQL } from '@/lib/postgres-sql'
 
 export type Recipient = { id: number | string; email: string }
 
-const PAGE = 1000
-
 type Range = { after?: number | string | null; upTo?: number | string }
-type Row = { id: number | string; email: string; topics?: (number | string | { id: number | string })[] | null; urgentOnly?: boolean | null }
+
+const MONGO_PAGE = 1000
 
 /**
- * One page of confirmed subscribers by id. On Postgres one SQL statement (topics aggregated from the
- * rels table): the Local API reads about 7,000 rows a second here, too slow for a million; elsewhere
- * (MongoDB) the Local API.
+ * `wantsAlert` as SQL over the subscribers table: confirmed by the snapshot, urgent-only people only
+ * for urgent items, and (when the item has topics) people with no topics chosen or one in common.
  */
-async function page(payload: Payload, snapshotAt: Date, cursor: number | string | null, upTo: number | string | undefined): Promise<Row[]> {
-  if (payload.db.name !== 'mongoose') {
-    const db = (payload.db as unknown as { drizzle: { execute: (query: unknown) => Promise<{ rows: { id: number; email: string; urgent_only: boolean | null; topics: number[] | null }[] }> } }).drizzle
-    const { rows } = await db.execute(sql`
-      select s.id, s.email, s.urgent_only,
-        (select array_agg(r.topics_id) from subscribers_rels r where r.parent_id = s.id and r.path = 'topics') as topics
-      from subscribers s
-      where s.status = 'confirmed' and s.confirmed_at <= ${snapshotAt.toISOString()}
-        ${cursor === null ? sql`` : sql`and s.id > ${cursor}`}
-        ${upTo === undefined ? sql`` : sql`and s.id <= ${upTo}`}
-      order by s.id
-      limit ${PAGE}`)
-    return rows.map((row) => ({ id: row.id, email: row.email, urgentOnly: row.urgent_only, topics: row.topics ?? [] }))
+function audienceSql(audience: Audience, snapshotAt: Date): SQL {
+  const conditions = [sql`s.status = 'confirmed'`, sql`s.confirmed_at <= ${snapshotAt.toISOString()}`]
+  if (!audience.urgent) conditions.push(sql`s.urgent_only is not true`)
+  if (audience.topicIds.length > 0) {
+    const topics = sql.join(
+      audience.topicIds.map((id) => sql`${Number(id)}`),
+      sql`, `,
+    )
+    conditions.push(sql`(
+      not exists (select 1 from subscribers_rels r where r.parent_id = s.id and r.path = 'topics')
+      or exists (select 1 from subscribers_rels r where r.parent_id = s.id and r.path = 'topics' and r.topics_id in (${topics}))
+    )`)
   }
-  const and: Where[] = [{ status: { equals: 'confirmed' } }, { confirmedAt: { less_than_equal: snapshotAt.toISOString() } }]
-  if (cursor !== null) and.push({ id: { greater_than: cursor } })
-  if (upTo !== undefined) and.push({ id: { less_than_equal: upTo } })
-  const { docs } = await payload.find({
-    collection: 'subscribers',
-    where: { and },
-    sort: 'id',
-    limit: PAGE,
-    pagination: false,
-    depth: 0,
-    select: { email: true, topics: true, urgentOnly: true },
-  })
-  return docs
+  return sql.join(conditions, sql` and `)
 }
 
-/**
- * Streams, by id, the subscribers confirmed by `snapshotAt` who want the alert, a page at a time,
- * optionally only those with ids in (after, upTo]: a million subscribers are never all in memory.
- */
-export async function* matchingSubscribers(payload: Payload, audience: Audience, snapshotAt: Date, range: Range = {}): AsyncGenerator<Recipient[]> {
+/** MongoDB has no SQL: the Local API, a page at a time by id, filtered with `wantsAlert`. */
+async function* mongoSubscribers(payload: Payload, audience: Audience, snapshotAt: Date, range: Range): AsyncGenerator<Recipient[]> {
   let cursor = range.after ?? null
   for (;;) {
-    const rows = await page(payload, snapshotAt, cursor, range.upTo)
-    if (rows.length === 0) return
-    yield rows.filter((subscriber) => wantsAlert(audience, subscriber)).map((subscriber) => ({ id: subscriber.id, email: subscriber.email }))
-    if (rows.length < PAGE) return
-    cursor = rows.at(-1)!.id
+    const and: Where[] = [{ status: { equals: 'confirmed' } }, { confirmedAt: { less_than_equal: snapshotAt.toISOString() } }]
+    if (cursor !== null) and.push({ id: { greater_than: cursor } })
+    if (range.upTo !== undefined) and.push({ id: { less_than_equal: range.upTo } })
+    const { docs } = await payload.find({
+      collection: 'subscribers',
+      where: { and },
+      sort: 'id',
+      limit: MONGO_PAGE,
+      pagination: false,
+      depth: 0,
+      select: { email: true, topics: true, urgentOnly: true },
+    })
+    if (docs.length === 0) return
+    yield docs.filter((subscriber) => wantsAlert(audience, subscriber)).map((subscriber) => ({ id: subscriber.id, email: subscriber.email }))
+    if (docs.length < MONGO_PAGE) return
+    cursor = docs.at(-1)!.id
   }
 }
 
-/** Cuts the audience into batches of at most `batchSize`, by id, counting as it streams. */
+/**
+ * The subscribers of one batch (ids in (after, upTo]) who still want the alert. On Postgres one SQL
+ * statement: the Local API reads about 7,000 rows a second here, too slow for a million.
+ */
+export async function batchRecipients(payload: Payload, audience: Audience, snapshotAt: Date, batch: Range): Promise<Recipient[]> {
+  if (isMongo(payload)) {
+    const recipients: Recipient[] = []
+    for await (const page of mongoSubscribers(payload, audience, snapshotAt, batch)) recipients.push(...page)
+    return recipients
+  }
+  const { rows } = await runSql<Recipient>(
+    payload,
+    sql`select s.id, s.email from subscribers s
+        where ${audienceSql(audience, snapshotAt)}
+          ${batch.after == null ? sql`` : sql`and s.id > ${batch.after}`}
+          ${batch.upTo === undefined ? sql`` : sql`and s.id <= ${batch.upTo}`}
+        order by s.id`,
+  )
+  return rows
+}
+
+/**
+ * Cuts the audience into batches of at most `batchSize`, by id. On Postgres the database numbers the
+ * matching rows and returns every batchSize-th id (a million subscribers never cross the wire); on
+ * MongoDB the audience is streamed and counted a page at a time. Either way it is never all in memory.
+ */
 export async function planBatches(payload: Payload, audience: Audience, snapshotAt: Date, batchSize: number): Promise<{ batches: BatchRange[]; recipients: number }> {
-  const batches: BatchRange[] = []
-  let after: number | string | null = null
-  let inBatch: Recipient[] = []
+  const bounds: { upTo: number | string; position: number }[] = []
   let recipients = 0
-  for await (const page of matchingSubscribers(payload, audience, snapshotAt)) {
-    for (const recipient of page) {
-      inBatch.push(recipient)
-      recipients++
-      if (inBatch.length === batchSize) {
-        batches.push({ after, upTo: recipient.id, count: inBatch.length })
-        after = recipient.id
-        inBatch = []
+  if (!isMongo(payload)) {
+    const { rows } = await runSql<{ id: number; position: string; total: string }>(
+      payload,
+      sql`select id, position, total from (
+            select s.id, row_number() over (order by s.id) as position, count(*) over () as total
+            from subscribers s where ${audienceSql(audience, snapshotAt)}
+          ) numbered
+          where position % ${batchSize} = 0 or position = total
+          order by id`,
+    )
+    for (const row of rows) bounds.push({ upTo: row.id, position: Number(row.position) })
+    recipients = Number(rows[0]?.total ?? 0)
+  } else {
+    let last: Recipient | undefined
+    for await (const page of mongoSubscribers(payload, audience, snapshotAt, {})) {
+      for (const recipient of page) {
+        recipients++
+        last = recipient
+        if (recipients % batchSize === 0) bounds.push({ upTo: recipient.id, position: recipients })
       }
     }
+    if (last && recipients % batchSize !== 0) bounds.push({ upTo: last.id, position: recipients })
   }
-  if (inBatch.length > 0) batches.push({ after, upTo: inBatch.at(-1)!.id, count: inBatch.length })
+  const batches = bounds.map((bound, index) => {
+    const previous = bounds[index - 1]
+    return { after: previous?.upTo ?? null, upTo: bound.upTo, count: bound.position - (previous?.position ?? 0) }
+  })
   return { batches, recipients }
 }

@@ -2,15 +2,13 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 
 import type { FeedFormat } from '@/domain/feeds/feed'
+import { isMongo, runSql } from '@/lib/postgres-sql'
 
-type PostgresDb = { drizzle: { execute: (query: unknown) => Promise<{ rows: Record<string, unknown>[] }> } }
 type MongoModel = {
   findOneAndUpdate: (filter: object, update: object, options: object) => Promise<Record<string, unknown> | null>
   updateOne: (filter: object, update: object) => Promise<unknown>
 }
 const mongoFeeds = (payload: Payload) => (payload.db as unknown as { collections: Record<string, MongoModel> }).collections.feeds!
-const postgres = (payload: Payload) => (payload.db as unknown as PostgresDb).drizzle
-const isMongo = (payload: Payload) => payload.db.name === 'mongoose'
 
 export type StoredFeed = {
   title: string
@@ -39,13 +37,13 @@ export async function takeBuildToken(payload: Payload, scope: string, title: str
     )
     return Number(row!.buildToken)
   }
-  const db = postgres(payload)
-  await db.execute(
+  await runSql(
+    payload,
     sql`insert into feeds (scope, title, path, build_token, built_token, generation, item_count, updated_at, created_at)
         values (${scope}, ${title}, ${path}, 0, 0, 0, 0, ${now.toISOString()}, ${now.toISOString()})
         on conflict (scope) do nothing`,
   )
-  const { rows } = await db.execute(sql`update feeds set build_token = build_token + 1 where scope = ${scope} returning build_token`)
+  const { rows } = await runSql(payload, sql`update feeds set build_token = build_token + 1 where scope = ${scope} returning build_token`)
   return Number(rows[0]!.build_token)
 }
 
@@ -55,7 +53,7 @@ export async function markBuilt(payload: Payload, scope: string, token: number):
     await mongoFeeds(payload).updateOne({ scope, builtToken: { $lt: token } }, { $set: { builtToken: token } })
     return
   }
-  await postgres(payload).execute(sql`update feeds set built_token = ${token} where scope = ${scope} and built_token < ${token}`)
+  await runSql(payload, sql`update feeds set built_token = ${token} where scope = ${scope} and built_token < ${token}`)
 }
 
 /**
@@ -86,7 +84,8 @@ export async function storeFeed(payload: Payload, scope: string, token: number, 
     )
     return row ? Number(row.generation) : undefined
   }
-  const { rows } = await postgres(payload).execute(
+  const { rows } = await runSql(
+    payload,
     sql`update feeds set title = ${feed.title}, path = ${feed.path}, etag = ${feed.etag}, last_modified = ${feed.lastModified.toISOString()},
           item_count = ${feed.itemCount}, entry_keys = ${feed.entryKeys}, changed_by_event = ${feed.changedByEvent},
           rss = ${feed.bodies.rss}, atom = ${feed.bodies.atom}, json = ${feed.bodies.json},

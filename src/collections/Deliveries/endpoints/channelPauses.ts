@@ -1,0 +1,46 @@
+import type { Endpoint, PayloadHandler } from 'payload'
+
+import { hasRole } from '@/access/roles'
+import { appRedis } from '@/lib/app-redis'
+import { ChannelPauses } from '@/lib/channel-pause'
+import { getEnv } from '@/lib/env'
+import { logger } from '@/lib/logger'
+
+const pauses = async () => new ChannelPauses(await appRedis(), getEnv().QUEUE_PREFIX)
+
+const unavailable = (error: unknown) => {
+  logger.error({ err: error instanceof Error ? error.message : String(error) }, 'channel pauses: Redis did not answer')
+  return Response.json({ message: 'The queues cannot be reached just now; try again in a moment.' }, { status: 503 })
+}
+
+/** GET: the channels paused because a provider refused our credentials, with the reason (any staff). */
+const list: PayloadHandler = async (req) => {
+  if (!req.user) return Response.json({ message: 'Sign in to see the channels.' }, { status: 401 })
+  try {
+    return Response.json({ paused: await (await pauses()).list() })
+  } catch (error) {
+    return unavailable(error)
+  }
+}
+
+/** POST: resume a paused channel once its credentials are fixed (editors and admins). */
+const resume: PayloadHandler = async (req) => {
+  if (!hasRole(req.user as { role?: 'admin' | 'editor' | 'author' } | null, 'editor', 'admin')) {
+    return Response.json({ message: 'Only editors and admins can resume a channel.' }, { status: req.user ? 403 : 401 })
+  }
+  const channel = String(req.routeParams?.channel ?? '')
+  try {
+    const paused = await (await pauses()).list()
+    if (!paused.some((pause) => pause.channel === channel)) return Response.json({ message: `The ${channel} channel is not paused.` }, { status: 409 })
+    await (await pauses()).resume(channel)
+  } catch (error) {
+    return unavailable(error)
+  }
+  logger.info({ channel, userId: req.user!.id }, 'channel resumed by staff')
+  return Response.json({ message: `The ${channel} channel is sending again; its paused work carries on where it stopped.` })
+}
+
+export const channelPauseEndpoints: Endpoint[] = [
+  { path: '/paused-channels', method: 'get', handler: list },
+  { path: '/paused-channels/:channel/resume', method: 'post', handler: resume },
+]
