@@ -73,6 +73,7 @@ export interface Config {
     media: Media;
     documents: Document;
     subscribers: Subscriber;
+    'subscriber-imports': SubscriberImport;
     users: User;
     'outbox-events': OutboxEvent;
     deliveries: Delivery;
@@ -92,6 +93,7 @@ export interface Config {
     media: MediaSelect<false> | MediaSelect<true>;
     documents: DocumentsSelect<false> | DocumentsSelect<true>;
     subscribers: SubscribersSelect<false> | SubscribersSelect<true>;
+    'subscriber-imports': SubscriberImportsSelect<false> | SubscriberImportsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'outbox-events': OutboxEventsSelect<false> | OutboxEventsSelect<true>;
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
@@ -405,9 +407,73 @@ export interface Subscriber {
      * Which version of the sign-up wording they saw.
      */
     wordingVersion?: string | null;
+    /**
+     * The list import they came from, and the consent it records.
+     */
+    import?: (number | null) | SubscriberImport;
   };
   updatedAt: string;
   createdAt: string;
+}
+/**
+ * Upload a CSV file with a header row: an "email" column, and optionally "topics" (topic slugs separated by ;), "urgent_only" (yes/no) and "consented_at" (the date the person agreed). Every row is checked; the report below lists the rows that were not imported and why.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscriber-imports".
+ */
+export interface SubscriberImport {
+  id: number;
+  /**
+   * Where and how these people agreed to receive alerts, e.g. "Sign-up sheets at the 2026 annual forum". Kept as their consent record.
+   */
+  consentSource: string;
+  /**
+   * Optional: which version of the sign-up wording they agreed to.
+   */
+  wordingVersion?: string | null;
+  /**
+   * Ask each new person to confirm by email: they are added as pending, get one confirmation link, and receive alerts only after clicking it. Leave unticked for a list whose consent you hold: they are added as confirmed and get no email.
+   */
+  sendConfirmation?: boolean | null;
+  /**
+   * Topics for rows without a "topics" value. None: every topic.
+   */
+  topics?: (number | Topic)[] | null;
+  importedBy?: (number | null) | User;
+  report?: {
+    summary?: string | null;
+    rowsRead?: number | null;
+    added?: number | null;
+    alreadySubscribed?: number | null;
+    rejected?: number | null;
+    /**
+     * Columns in the file that the import does not use.
+     */
+    ignoredColumns?: string | null;
+    /**
+     * Each rejected row: its line in the file, the address and the reason (the first 1,000).
+     */
+    rejectedRows?:
+      | {
+          [k: string]: unknown;
+        }
+      | unknown[]
+      | string
+      | number
+      | boolean
+      | null;
+  };
+  updatedAt: string;
+  createdAt: string;
+  url?: string | null;
+  thumbnailURL?: string | null;
+  filename?: string | null;
+  mimeType?: string | null;
+  filesize?: number | null;
+  width?: number | null;
+  height?: number | null;
+  focalX?: number | null;
+  focalY?: number | null;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -651,6 +717,10 @@ export interface PayloadLockedDocument {
         value: number | Subscriber;
       } | null)
     | ({
+        relationTo: 'subscriber-imports';
+        value: number | SubscriberImport;
+      } | null)
+    | ({
         relationTo: 'users';
         value: number | User;
       } | null)
@@ -856,9 +926,43 @@ export interface SubscribersSelect<T extends boolean = true> {
         givenAt?: T;
         source?: T;
         wordingVersion?: T;
+        import?: T;
       };
   updatedAt?: T;
   createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscriber-imports_select".
+ */
+export interface SubscriberImportsSelect<T extends boolean = true> {
+  consentSource?: T;
+  wordingVersion?: T;
+  sendConfirmation?: T;
+  topics?: T;
+  importedBy?: T;
+  report?:
+    | T
+    | {
+        summary?: T;
+        rowsRead?: T;
+        added?: T;
+        alreadySubscribed?: T;
+        rejected?: T;
+        ignoredColumns?: T;
+        rejectedRows?: T;
+      };
+  updatedAt?: T;
+  createdAt?: T;
+  url?: T;
+  thumbnailURL?: T;
+  filename?: T;
+  mimeType?: T;
+  filesize?: T;
+  width?: T;
+  height?: T;
+  focalX?: T;
+  focalY?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -16,6 +16,8 @@ import { ChannelPauses } from '../src/lib/channel-pause'
 import type { Env } from '../src/lib/env'
 import { ConfigError } from '../src/lib/config-error'
 import { createRedis } from '../src/lib/redis'
+import { withRedisLock } from '../src/lib/redis-lock'
+import { sendImportConfirmations } from './confirmations'
 import { sweepExpiries } from './expiry'
 import { processChannelJob } from './processors/channel'
 import { processFanoutJob } from './processors/fanout'
@@ -50,6 +52,9 @@ export function channelRegistry(payload: Payload, env: Env, logger: Logger): Cha
 }
 
 export type Pipeline = { workers: Worker[]; stop: () => Promise<void> }
+
+/** A confirmation sweep sends at most 20 requests; a worker that dies holding the lock frees it after this. */
+const CONFIRMATION_SWEEP_LOCK_MS = 2 * 60_000
 
 /** How long a standard job steps aside when urgent work is pending. */
 const YIELD_MS = 250
@@ -162,7 +167,20 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     watch(scheduler, SCHEDULER_QUEUE)
     queues.push(scheduler)
     await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
-    startWorker(SCHEDULER_QUEUE, undefined, async () => ({ expired: await sweepExpiries(payload) }))
+    // Confirmation emails for imported people need SendGrid; without it no such sweep is scheduled.
+    const mailer = env.SENDGRID_API_KEY ? new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL) : undefined
+    const sweepLock = connection('producer')
+    if (mailer) await scheduler.upsertJobScheduler('confirmation-sweep', { every: env.CONFIRMATION_SWEEP_MS }, { name: 'confirmation-sweep' })
+    else await scheduler.removeJobScheduler('confirmation-sweep')
+    startWorker(SCHEDULER_QUEUE, undefined, async (job) => {
+      if (job.name === 'confirmation-sweep') {
+        if (!mailer) return { confirmationsSent: 0 }
+        // One sweep at a time across every worker process: two would pick the same people.
+        const sent = await withRedisLock(sweepLock, `${prefix}:lock:confirmation-sweep`, CONFIRMATION_SWEEP_LOCK_MS, () => sendImportConfirmations(payload, mailer, env))
+        return sent === undefined ? { skipped: 'another sweep is running' } : { confirmationsSent: sent }
+      }
+      return { expired: await sweepExpiries(payload) }
+    })
   }
 
   let relay: { stop: () => Promise<void> } | undefined

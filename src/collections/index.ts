@@ -7,8 +7,9 @@ import { Feeds } from './Feeds'
 import { Media } from './Media'
 import { OutboxEvents } from './OutboxEvents'
 import { Reports } from './Reports'
+import { SubscriberImports } from './SubscriberImports'
 import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents]

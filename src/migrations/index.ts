@@ -6,6 +6,7 @@ import * as migration_20261128_220203_subscriber_confirmation from './20261128_2
 import * as migration_20261128_220629_email_events from './20261128_220629_email_events';
 import * as migration_20261128_221448_email_corrections from './20261128_221448_email_corrections';
 import * as migration_20261129_003608_email_unsubscribe_mailbox from './20261129_003608_email_unsubscribe_mailbox';
+import * as migration_20261129_004443_subscriber_imports from './20261129_004443_subscriber_imports';
 
 export const migrations = [
   {
@@ -46,6 +47,11 @@ export const migrations = [
   {
     up: migration_20261129_003608_email_unsubscribe_mailbox.up,
     down: migration_20261129_003608_email_unsubscribe_mailbox.down,
-    name: '20261129_003608_email_unsubscribe_mailbox'
+    name: '20261129_003608_email_unsubscribe_mailbox',
+  },
+  {
+    up: migration_20261129_004443_subscriber_imports.up,
+    down: migration_20261129_004443_subscriber_imports.down,
+    name: '20261129_004443_subscriber_imports'
   },
 ];

@@ -22,7 +22,7 @@ async function read(response: Response) {
  * Calls the app's own /api route handlers (the ones Next.js mounts under src/app/(payload)/api) with a
  * real Request, as a browser or an aggregator would, without starting an HTTP server.
  */
-export async function rest(method: Method, pathAndQuery: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
+export async function rest(method: Method, pathAndQuery: string, init: { json?: unknown; body?: string | FormData; headers?: Record<string, string> } = {}) {
   const url = new URL(pathAndQuery, 'http://localhost:3000')
   const slug = url.pathname.replace(/^\/api\//, '').split('/').map(decodeURIComponent)
   const request = new Request(url, {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '@/payload-types'
 
 import { body, createItem, createUser } from '../helpers/content'
-import { pdfFile, pngFile } from '../helpers/files'
+import { csvFile, pdfFile, pngFile } from '../helpers/files'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
 
 type Who = 'anonymous' | 'author' | 'editor' | 'admin'
@@ -327,6 +327,19 @@ const systemCells = (): Cell[] => {
   ]
 }
 
+/** Imports of subscriber lists: personal data in, so admins import and editors read the reports. */
+const importCells = (): Cell[] => {
+  const data = { consentSource: 'Sign-up sheets' }
+  const list = () => csvFile(`email\naccess-${Math.random().toString(36).slice(2)}@example.net\n`)
+  const imported = () => payload.create({ collection: 'subscriber-imports', data, file: list() })
+  return [
+    { collection: 'subscriber-imports', operation: 'read', allowed: EDITORS, attempt: async ({ as }) => payload.findByID({ collection: 'subscriber-imports', id: (await imported()).id, ...as }) },
+    { collection: 'subscriber-imports', operation: 'create', allowed: ADMINS, attempt: ({ as }) => payload.create({ collection: 'subscriber-imports', data, file: list(), ...as }) },
+    { collection: 'subscriber-imports', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'subscriber-imports', id: (await imported()).id, data: { consentSource: 'Changed' }, ...as }) },
+    { collection: 'subscriber-imports', operation: 'delete', allowed: ADMINS, attempt: async ({ as }) => payload.delete({ collection: 'subscriber-imports', id: (await imported()).id, ...as }) },
+  ]
+}
+
 const cells: Cell[] = [
   ...contentCells('announcements'),
   ...contentCells('reports'),
@@ -337,6 +350,7 @@ const cells: Cell[] = [
   ...userCells(),
   ...siteCells(),
   ...systemCells(),
+  ...importCells(),
 ]
 
 beforeAll(async () => {

@@ -15,6 +15,7 @@ export const CONSENT_SOURCES = ['site-form', 'import', 'admin'] as const
 export const Subscribers: CollectionConfig = {
   slug: 'subscribers',
   admin: {
+    group: 'Subscribers',
     useAsTitle: 'email',
     defaultColumns: ['email', 'status', 'urgentOnly', 'updatedAt'],
   },
@@ -79,6 +80,7 @@ export const Subscribers: CollectionConfig = {
         { name: 'givenAt', type: 'date', admin: { date: { pickerAppearance: 'dayAndTime' } } },
         { name: 'source', type: 'select', options: CONSENT_SOURCES.map((value) => ({ label: value, value })) },
         { name: 'wordingVersion', type: 'text', admin: { description: 'Which version of the sign-up wording they saw.' } },
+        { name: 'import', type: 'relationship', relationTo: 'subscriber-imports', admin: { readOnly: true, description: 'The list import they came from, and the consent it records.' } },
       ],
     },
   ],

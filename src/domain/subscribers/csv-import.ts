@@ -20,6 +20,7 @@ const COLUMN_ALIASES: Record<string, 'email' | 'topics' | 'urgent_only' | 'conse
   email: 'email',
   email_address: 'email',
   e_mail: 'email',
+  e_mail_address: 'email',
   topics: 'topics',
   topic: 'topics',
   urgent_only: 'urgent_only',

@@ -4,16 +4,15 @@ import { z } from 'zod'
 import { confirmationMessage } from '@/domain/email/confirmation-message'
 import { DeliveryError } from '@/domain/errors'
 import { appMailer } from '@/lib/email/app-mailer'
+import { CONFIRM_DAYS, confirmationUrl } from '@/lib/email/confirmation-link'
 import { getEnv } from '@/lib/env'
 import { siteBaseUrl } from '@/lib/site-url'
 import { logger } from '@/lib/logger'
 import { overLimit } from '@/lib/rate-limits'
-import { subscriberToken } from '@/lib/subscriber-tokens'
 import type { Subscriber } from '@/payload-types'
 
 /** The wording of the sign-up form this endpoint records consent to; raise it when the wording changes. */
 export const SIGNUP_WORDING_VERSION = '2026-11'
-export const CONFIRM_DAYS = 7
 /** A pending address gets at most one confirmation message per this interval. */
 export const RESEND_INTERVAL_MS = 10 * 60_000
 export const SUBSCRIBE_LIMITS = { perIp: { points: 20, durationSeconds: 3600 }, perAddress: { points: 5, durationSeconds: 3600 } }
@@ -53,8 +52,7 @@ async function sendConfirmation(req: PayloadRequest, subscriber: Subscriber): Pr
   const site = await req.payload.findGlobal({ slug: 'site', depth: 0 })
   if (!site.senderEmail) throw new DeliveryError('No sender address in the Site settings', { retryable: false })
   const env = getEnv()
-  const token = subscriberToken(env.PAYLOAD_SECRET, 'confirm', subscriber.id, new Date(Date.now() + CONFIRM_DAYS * 86_400_000))
-  const url = `${siteBaseUrl(site.publicUrl, env)}/api/subscribers/confirm?token=${token}`
+  const url = confirmationUrl(env.PAYLOAD_SECRET, siteBaseUrl(site.publicUrl, env), subscriber.id)
   await mailer.sendOne({ from: { email: site.senderEmail, name: site.senderName || site.organisationName }, to: subscriber.email, ...confirmationMessage(site.organisationName, url, CONFIRM_DAYS) })
   await req.payload.update({ collection: 'subscribers', id: subscriber.id, data: { confirmationSentAt: new Date().toISOString() }, depth: 0 })
 }
