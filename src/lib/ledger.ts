@@ -107,3 +107,38 @@ export async function ensureDelivery(payload: Payload, unit: UnitSpec): Promise<
     throw error
   }
 }
+
+const ENSURE_CHUNK = 500
+
+/**
+ * The ledger rows of many units at once (by unit key), creating the missing ones `pending`: what a
+ * channel job does before delivering a thousand batches. On Postgres two statements per 500 units
+ * instead of three per unit; MongoDB one unit at a time through `ensureDelivery`. Rows read now may be
+ * stale by the time their unit's turn comes; that is safe, as every state change is a compare-and-set.
+ */
+export async function ensureDeliveries(payload: Payload, units: UnitSpec[]): Promise<Map<string, Delivery>> {
+  const rows = new Map<string, Delivery>()
+  if (isMongo(payload)) {
+    for (const unit of units) rows.set(unit.unitKey, await ensureDelivery(payload, unit))
+    return rows
+  }
+  for (let start = 0; start < units.length; start += ENSURE_CHUNK) {
+    const chunk = units.slice(start, start + ENSURE_CHUNK)
+    const now = new Date().toISOString()
+    const values = sql.join(
+      chunk.map((unit) => sql`(${unit.event}, ${unit.collection}, ${unit.itemId}, ${unit.channel}, ${unit.unitKey}, 'pending', ${unit.urgency}, ${unit.size ?? 1}, 0, ${now}, ${now})`),
+      sql`, `,
+    )
+    await runSql(
+      payload,
+      sql`insert into deliveries (event_id, collection, item_id, channel, unit_key, state, urgency, size, attempts, updated_at, created_at)
+          values ${values}
+          on conflict (unit_key) do nothing`,
+    )
+    const { docs } = await payload.db.find<Delivery>({ collection: 'deliveries', where: { unitKey: { in: chunk.map((unit) => unit.unitKey) } }, pagination: false, limit: 0 })
+    for (const doc of docs) rows.set(doc.unitKey, doc)
+  }
+  const missing = units.find((unit) => !rows.has(unit.unitKey))
+  if (missing) throw new Error(`Delivery ${missing.unitKey} was neither inserted nor found`)
+  return rows
+}

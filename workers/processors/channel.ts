@@ -4,7 +4,8 @@ import { type DeliveryError } from '../../src/domain/errors'
 import type { PlannedUnit } from '../../src/domain/ports'
 import { channelJobSchema } from '../../src/jobs/payloads'
 import type { ChannelPauses } from '../../src/lib/channel-pause'
-import { ensureDelivery } from '../../src/lib/ledger'
+import { ensureDeliveries } from '../../src/lib/ledger'
+import type { Delivery } from '../../src/payload-types'
 import { deliverUnit, type DeliverContext, type UnitOutcome } from '../deliver-unit'
 import { loadEvent, loadItem } from '../pipeline-data'
 
@@ -26,16 +27,16 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
 
   const outcomes: ChannelResult['outcomes'] = {}
   const failures: DeliveryError[] = []
-  const deliverOne = async (unit: PlannedUnit): Promise<DeliveryError | undefined> => {
-    const row = await ensureDelivery(ctx.payload, {
-      event: event.id,
-      collection: event.collection,
-      itemId: String(event.itemId),
-      channel: ctx.channel.name,
-      unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
-      urgency: event.urgency,
-      size: unit.size,
-    })
+  const specOf = (unit: PlannedUnit) => ({
+    event: event.id,
+    collection: event.collection,
+    itemId: String(event.itemId),
+    channel: ctx.channel.name,
+    unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
+    urgency: event.urgency,
+    size: unit.size,
+  })
+  const deliverOne = async (unit: PlannedUnit, row: Delivery): Promise<DeliveryError | undefined> => {
     try {
       const outcome = await deliverUnit(row, unit, event, item, ctx)
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
@@ -48,12 +49,14 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
   // new ones from starting; once the ones in flight are recorded, the queue slows down (rate limit) or
   // the channel pauses, rather than spending the job's attempts.
   const deliverAll = async (units: PlannedUnit[]) => {
+    const rows = await ensureDeliveries(ctx.payload, units.map(specOf))
     let next = 0
     let slowDown: number | undefined
     let refused: DeliveryError | undefined
     const lane = async () => {
       while (next < units.length && slowDown === undefined && !refused) {
-        const failure = await deliverOne(units[next++]!)
+        const unit = units[next++]!
+        const failure = await deliverOne(unit, rows.get(specOf(unit).unitKey)!)
         if (failure?.pausesChannel) refused = failure
         if (failure?.retryAfterMs) slowDown = Math.max(slowDown ?? 0, failure.retryAfterMs)
       }
