@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // The server's own stack traces stay in its logs; the public never sees them.
   productionBrowserSourceMaps: false,
   poweredByHeader: false,
+  // bull-board finds its UI's files on disk at run time (require.resolve): load it from node_modules.
+  serverExternalPackages: ['@bull-board/api', '@bull-board/hono', '@bull-board/ui', '@hono/node-server', 'prom-client'],
   webpack: (webpackConfig) => {
     webpackConfig.resolve.extensionAlias = {
       '.cjs': ['.cts', '.cjs'],

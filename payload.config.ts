@@ -44,6 +44,7 @@ export default buildConfig({
     user: 'users',
     importMap: { baseDir: path.resolve(root, 'src') },
     meta: { titleSuffix: ' · Announcements' },
+    components: { afterNavLinks: ['@/components/QueueDashboardLink#QueueDashboardLink'] },
   },
   collections: collections.map(forEmbeddedDatabase),
   globals: [Site].map(forEmbeddedDatabase),

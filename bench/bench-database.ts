@@ -50,6 +50,7 @@ export function benchEnv(databaseUri: string, extra: Record<string, string> = {}
     PAYLOAD_SECRET: 'bench-secret-bench-secret-bench-secret-00',
     QUEUE_PREFIX: `{bench-${randomBytes(3).toString('hex')}}`,
     LOG_LEVEL: 'warn',
+    WORKER_HTTP_PORT: '0',
     ...extra,
   }
   Object.assign(process.env, env)

@@ -5,8 +5,10 @@ import { getHeapStatistics } from 'node:v8'
 import { assertDatabaseReachable } from '../src/lib/database-check'
 import { getEnv } from '../src/lib/env'
 import { logger } from '../src/lib/logger'
-import { assertRedisReachable } from '../src/lib/redis'
+import { databaseCheck, redisCheck } from '../src/lib/ops/health'
+import { assertRedisReachable, createRedis } from '../src/lib/redis'
 import { runMain } from '../src/lib/run-main'
+import { startOpsServer } from './ops-server'
 import { startPipeline } from './pipeline'
 
 // The app (or `npm start`'s prepare step) owns the schema; workers only use it.
@@ -24,8 +26,24 @@ await runMain(async () => {
   const payload = await getPayload({ config })
   logger.debug('worker starting: starting the queues')
   const pipeline = await startPipeline(payload, env, logger)
+  const redis = createRedis(env.REDIS_URL, 'producer')
+  redis.on('error', () => undefined) // reported by /readyz
+  const ops = await startOpsServer({
+    port: env.WORKER_HTTP_PORT,
+    metricsToken: env.METRICS_TOKEN,
+    checks: {
+      database: databaseCheck(payload),
+      redis: redisCheck(() => redis),
+      queues: async () => Promise.all(pipeline.queues.map((queue) => queue.getJobCounts('wait'))),
+    },
+  })
   logger.info(
-    { queues: pipeline.workers.map((worker) => worker.name), relay: env.WORKER_RELAY === 'true', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576) },
+    {
+      queues: pipeline.workers.map((worker) => worker.name),
+      relay: env.WORKER_RELAY === 'true',
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576),
+      opsPort: ops.port,
+    },
     `worker ready with ${pipeline.workers.length} queue(s)`)
 
   let stopping = false
@@ -34,6 +52,8 @@ await runMain(async () => {
     stopping = true
     logger.info({ signal }, 'worker stopping: letting in-flight jobs finish')
     await pipeline.stop()
+    await ops.close()
+    redis.disconnect()
     await payload.destroy()
     logger.info({ signal }, 'worker stopped')
     process.exit(0)

@@ -16,6 +16,7 @@ export async function loadEvent(payload: Payload, id: number | string): Promise<
     kind: event.kind,
     urgency: event.urgency,
     notify: Boolean(event.notify),
+    committedAt: event.createdAt,
   }
 }
 

@@ -10,12 +10,13 @@ import { WebSubHub } from '../src/adapters/websub-hub'
 import type { Urgency } from '../src/domain/events'
 import { parseInDoubtPolicy } from '../src/domain/ledger'
 import type { ChannelPort } from '../src/domain/ports'
+import { CHANNEL_NAMES, channelOfQueue, configuredChannels } from '../src/jobs/channels'
 import { jobOptions } from '../src/jobs/options'
 import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue } from '../src/jobs/queues'
 import { ChannelPauses } from '../src/lib/channel-pause'
 import type { Env } from '../src/lib/env'
-import { ConfigError } from '../src/lib/config-error'
 import { createRedis } from '../src/lib/redis'
+import { jobDuration, watchQueues } from '../src/lib/ops/metrics'
 import { withRedisLock } from '../src/lib/redis-lock'
 import { sendImportConfirmations } from './confirmations'
 import { sweepExpiries } from './expiry'
@@ -30,31 +31,34 @@ type Logger = {
   error: (o: object, m: string) => void
 }
 
-/**
- * The channels this installation delivers to: every channel it is configured for (email needs
- * SENDGRID_API_KEY), or the ones DELIVERY_CHANNELS names.
- */
+/** The channels this installation delivers to (`configuredChannels`), as adapters. */
 export function channelRegistry(payload: Payload, env: Env, logger: Logger): ChannelPort[] {
-  const email = env.SENDGRID_API_KEY ? new EmailChannel(payload, env, new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL)) : undefined
-  const all: ChannelPort[] = [
-    new LogChannel(logger, env.LOG_CHANNEL_FILE),
-    new FeedChannel(payload, env, env.WEBSUB_HUB_URL ? new WebSubHub(env.WEBSUB_HUB_URL) : undefined),
-    ...(email ? [email] : []),
-  ]
-  if (env.DELIVERY_CHANNELS.trim() === 'all') return all
-  const wanted = env.DELIVERY_CHANNELS.split(',').map((name) => name.trim()).filter(Boolean)
-  if (wanted.includes('email') && !email) throw new ConfigError('Invalid configuration: DELIVERY_CHANNELS names email, but SENDGRID_API_KEY is not set')
-  const unknown = wanted.filter((name) => !all.some((channel) => channel.name === name))
-  if (unknown.length > 0) {
-    throw new ConfigError(`Invalid configuration: DELIVERY_CHANNELS names unknown channels: ${unknown.join(', ')} (there are: ${all.map((channel) => channel.name).join(', ')})`)
+  const names = configuredChannels(env)
+  const build: Record<(typeof CHANNEL_NAMES)[number], () => ChannelPort> = {
+    log: () => new LogChannel(logger, env.LOG_CHANNEL_FILE),
+    feeds: () => new FeedChannel(payload, env, env.WEBSUB_HUB_URL ? new WebSubHub(env.WEBSUB_HUB_URL) : undefined),
+    email: () => new EmailChannel(payload, env, new SendGridMailer(env.SENDGRID_API_KEY!, env.SENDGRID_BASE_URL)),
   }
-  return all.filter((channel) => wanted.includes(channel.name))
+  return CHANNEL_NAMES.filter((name) => names.includes(name)).map((name) => build[name]())
 }
 
-export type Pipeline = { workers: Worker[]; stop: () => Promise<void> }
+export type Pipeline = {
+  workers: Worker[]
+  /** Handles on the queues this process works on, for its metrics and readiness. */
+  queues: Queue[]
+  stop: () => Promise<void>
+}
 
 /** A confirmation sweep sends at most 20 requests; a worker that dies holding the lock frees it after this. */
 const CONFIRMATION_SWEEP_LOCK_MS = 2 * 60_000
+
+const RATE_LIMIT_ERROR = Worker.RateLimitError().message
+
+/** What every log line about a job carries: its queue and id, and the event, item and channel it is for. */
+const jobContext = (queue: string, job: Job) => {
+  const data = job.data as { eventId?: number | string; collection?: string; itemId?: string }
+  return { queue, jobId: job.id, channel: channelOfQueue(queue), eventId: data.eventId, collection: data.collection, itemId: data.itemId }
+}
 
 /** How long a standard job steps aside when urgent work is pending. */
 const YIELD_MS = 250
@@ -98,6 +102,9 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   }
 
   const workers: Worker[] = []
+  const workedQueues: Queue[] = []
+  const queueConnection = connection('producer')
+  const stopWatching = watchQueues(() => workedQueues)
   const startWorker = (
     queue: string,
     lane: Urgency | undefined,
@@ -113,9 +120,16 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
         throw new DelayedError()
       }
       const started = Date.now()
-      const result = await processor(job, worker)
-      logger.info({ queue, jobId: job.id, ms: Date.now() - started, result }, 'job done')
-      return result
+      const timer = jobDuration.startTimer({ queue, channel: channelOfQueue(queue) })
+      try {
+        const result = await processor(job, worker)
+        timer({ outcome: 'completed' })
+        logger.info({ ...jobContext(queue, job), ms: Date.now() - started, result }, 'job done')
+        return result
+      } catch (error) {
+        timer({ outcome: error instanceof Error && (error.message === RATE_LIMIT_ERROR || error.name === 'DelayedError') ? 'slowed' : 'failed' })
+        throw error
+      }
     }
     const worker: Worker = new Worker(queue, wrapped, {
       connection: connection('worker'),
@@ -127,11 +141,10 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       stalledInterval: env.WORKER_LOCK_MS,
       maxStalledCount: 10,
     })
-    worker.on('failed', (job, error) =>
-      logger.warn({ queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'),
-    )
+    worker.on('failed', (job, error) => logger.warn({ ...(job ? jobContext(queue, job) : { queue }), attempt: job?.attemptsMade, err: error.message }, 'job failed'))
     worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'))
     workers.push(worker)
+    workedQueues.push(watch(new Queue(queue, { connection: queueConnection, prefix }), queue))
   }
 
   // Before any job: a channel's own state must reflect the database, or the first event's change
@@ -195,10 +208,12 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
 
   return {
     workers,
+    queues: workedQueues,
     stop: async () => {
+      stopWatching()
       await relay?.stop()
       await Promise.all(workers.map((worker) => worker.close()))
-      await Promise.all(queues.map((queue) => queue.close()))
+      await Promise.all([...queues, ...workedQueues].map((queue) => queue.close()))
       await flows?.close()
       for (const redis of connections) redis.disconnect()
     },

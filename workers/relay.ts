@@ -21,7 +21,8 @@ export type RelayDeps = {
 /** One BullMQ flow per event: a child per channel on the event's lane, the fan-out parent after them. */
 export function flowFor(event: OutboxEvent, channels: string[], jobOptions: JobsOptions): FlowJob {
   const lane = event.urgency
-  const data = { eventId: event.id, generation: event.generation }
+  // The item travels with the event id so that every log line about its jobs can name it.
+  const data = { eventId: event.id, generation: event.generation, collection: event.collection, itemId: String(event.itemId) }
   return {
     name: `${event.kind}`,
     queueName: fanoutQueue(lane),

@@ -9,6 +9,7 @@ import type { ChannelPort, DeliveryReceipt, ItemSnapshot, PlannedUnit } from '@/
 import { type ItemForEmail, itemForEmail } from '@/lib/email/email-content'
 import { batchRecipients, planBatches } from '@/lib/email/recipients'
 import type { Env } from '@/lib/env'
+import { emailsAccepted } from '@/lib/ops/metrics'
 import { siteBaseUrl } from '@/lib/site-url'
 import { subscriberToken } from '@/lib/subscriber-tokens'
 import type { Campaign, Site } from '@/payload-types'
@@ -83,6 +84,7 @@ export class EmailChannel implements ChannelPort {
     if (recipients.length === 0) return { detail: 'nobody left in this batch: all unsubscribed since the campaign was planned' }
 
     const messageId = await this.mailer.send({ from: { email: site.senderEmail, name: site.senderName || site.organisationName }, ...message, recipients })
+    emailsAccepted.inc(recipients.length)
     return { detail: `SendGrid accepted ${recipients.length} messages${messageId ? ` (${messageId})` : ''}` }
   }
 

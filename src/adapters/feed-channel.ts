@@ -8,6 +8,7 @@ import type { ChannelPort, DeliveryReceipt, PlannedUnit } from '@/domain/ports'
 import { Coalescer } from '@/lib/coalesce'
 import { affectedScopes, allScopes } from '@/lib/feeds/affected-scopes'
 import { buildFeed, type BuildResult } from '@/lib/feeds/build-feed'
+import { feedRebuild } from '@/lib/ops/metrics'
 import type { Feed as FeedRow } from '@/payload-types'
 import { type FeedEnv, feedSettings } from '@/lib/feeds/feed-settings'
 
@@ -79,7 +80,14 @@ export class FeedChannel implements ChannelPort {
     const settings = await feedSettings(this.payload, this.env)
     const changed: string[] = []
     for (const scope of scopes) {
-      const result = await this.builds.run(scopeKey(scope), () => buildFeed(this.payload, scope, settings, { eventId, feedsDir: this.env.FEEDS_DIR }))
+      const result = await this.builds.run(scopeKey(scope), async () => {
+        const timer = feedRebuild.startTimer()
+        try {
+          return await buildFeed(this.payload, scope, settings, { eventId, feedsDir: this.env.FEEDS_DIR })
+        } finally {
+          timer()
+        }
+      })
       if (result.outcome === 'changed') changed.push(result.scope)
     }
     return { changed, checked: scopes.length }

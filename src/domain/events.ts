@@ -18,6 +18,8 @@ export type PipelineEvent = {
   urgency: Urgency
   /** An update staff asked to email to those who received the original. */
   notify?: boolean
+  /** When the outbox row was written, in the publishing transaction: the commit, near enough. */
+  committedAt?: string
 }
 
 /** The item's live (non-draft) state as the main table holds it, before and after a save. */

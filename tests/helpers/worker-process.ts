@@ -26,6 +26,7 @@ export function startWorkerProcess(ctx: TestPayload, env: Record<string, string>
       PAYLOAD_SECRET: process.env.PAYLOAD_SECRET,
       QUEUE_PREFIX: ctx.queuePrefix,
       REDIS_URL: ctx.redisUrl,
+      WORKER_HTTP_PORT: '0',
       ...env,
     } as Record<string, string | undefined> as NodeJS.ProcessEnv,
   })

@@ -87,4 +87,17 @@ it('loses nobody and sends twice only within batches the ledger has as in doubt'
     `SIGKILL mid-campaign: ${SUBSCRIBERS} subscribers, ${rows.length} batches; interrupted (in doubt, resent): ${[...resentBatches].join(', ') || 'none'}; ` +
       `people who got it twice: ${new Set(duplicated.map((message) => message.to)).size}, all in those batches`,
   )
+
+  // The workers' logs of all this: every job line names its event, item and channel; no line holds an
+  // address or the API key.
+  const output = running.map((process) => process.output()).join('')
+  expect(output).not.toMatch(/[\w.-]+@example\.net/)
+  expect(output).not.toContain(API_KEY)
+  const jobLines = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === 'job done' && String(line.queue).startsWith('channel-'))
+  expect(jobLines.length).toBeGreaterThan(0)
+  for (const line of jobLines) expect(line).toMatchObject({ eventId: expect.anything(), itemId: String(item.id), collection: 'announcements', channel: 'email' })
 }, 240_000)

@@ -5,6 +5,7 @@ import type { PlannedUnit } from '../../src/domain/ports'
 import { channelJobSchema } from '../../src/jobs/payloads'
 import type { ChannelPauses } from '../../src/lib/channel-pause'
 import { ensureDeliveries } from '../../src/lib/ledger'
+import { publishToFirstDelivery, unitOutcomes } from '../../src/lib/ops/metrics'
 import type { Delivery } from '../../src/payload-types'
 import { deliverUnit, type DeliverContext, type UnitOutcome } from '../deliver-unit'
 import { loadEvent, loadItem } from '../pipeline-data'
@@ -36,11 +37,17 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
     urgency: event.urgency,
     size: unit.size,
   })
-  const deliverOne = async (unit: PlannedUnit, row: Delivery): Promise<DeliveryError | undefined> => {
+  const deliverOne = async (unit: PlannedUnit, row: Delivery, firstOfEvent: boolean): Promise<DeliveryError | undefined> => {
     try {
       const outcome = await deliverUnit(row, unit, event, item, ctx)
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+      unitOutcomes.inc({ channel: ctx.channel.name, outcome })
+      // The first unit of a publish, sent at its first attempt: how long the statement took to go out here.
+      if (firstOfEvent && outcome === 'sent' && row.attempts === 0 && event.kind === 'publish' && event.committedAt) {
+        publishToFirstDelivery.observe({ channel: ctx.channel.name, urgency: event.urgency }, (Date.now() - Date.parse(event.committedAt)) / 1000)
+      }
     } catch (error) {
+      unitOutcomes.inc({ channel: ctx.channel.name, outcome: 'failed' })
       failures.push(error as DeliveryError)
       return error as DeliveryError
     }
@@ -48,15 +55,16 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
   // Units go out `unitConcurrency` at a time. A provider's 429 or a refusal of our credentials stops
   // new ones from starting; once the ones in flight are recorded, the queue slows down (rate limit) or
   // the channel pauses, rather than spending the job's attempts.
-  const deliverAll = async (units: PlannedUnit[]) => {
+  const deliverAll = async (units: PlannedUnit[], planned: boolean) => {
     const rows = await ensureDeliveries(ctx.payload, units.map(specOf))
     let next = 0
     let slowDown: number | undefined
     let refused: DeliveryError | undefined
     const lane = async () => {
       while (next < units.length && slowDown === undefined && !refused) {
-        const unit = units[next++]!
-        const failure = await deliverOne(unit, rows.get(specOf(unit).unitKey)!)
+        const index = next++
+        const unit = units[index]!
+        const failure = await deliverOne(unit, rows.get(specOf(unit).unitKey)!, planned && index === 0)
         if (failure?.pausesChannel) refused = failure
         if (failure?.retryAfterMs) slowDown = Math.max(slowDown ?? 0, failure.retryAfterMs)
       }
@@ -72,7 +80,7 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
     }
     return units.length
   }
-  const units = (await deliverAll(await ctx.channel.plan(event, item))) + (ctx.channel.followUps ? await deliverAll(await ctx.channel.followUps(event, item)) : 0)
+  const units = (await deliverAll(await ctx.channel.plan(event, item), true)) + (ctx.channel.followUps ? await deliverAll(await ctx.channel.followUps(event, item), false) : 0)
   const retryable = failures.find((failure) => failure.retryable)
   if (retryable) throw retryable
   if (failures.length > 0) throw new UnrecoverableError(failures.map((failure) => failure.message).join('; '))

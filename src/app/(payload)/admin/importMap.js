@@ -23,6 +23,7 @@ import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997e
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { DistributionPanel as DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa } from '@/components/DistributionPanel'
+import { QueueDashboardLink as QueueDashboardLink_4f827733ca587bea2639e7b8ba296cf7 } from '@/components/QueueDashboardLink'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -52,5 +53,6 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@/components/DistributionPanel#DistributionPanel": DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa,
+  "@/components/QueueDashboardLink#QueueDashboardLink": QueueDashboardLink_4f827733ca587bea2639e7b8ba296cf7,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

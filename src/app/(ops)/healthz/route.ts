@@ -1,0 +1,8 @@
+import { liveness } from '@/lib/ops/probes'
+
+export const dynamic = 'force-dynamic'
+
+/** The app process is up. */
+export function GET(): Response {
+  return liveness()
+}

@@ -1,0 +1,11 @@
+import { getEnv } from '@/lib/env'
+import { appQueues } from '@/lib/ops/app-queues'
+import { metricsText } from '@/lib/ops/probes'
+
+export const dynamic = 'force-dynamic'
+
+/** The app's Prometheus metrics, with every queue's depth and oldest waiting job. */
+export async function GET(request: Request): Promise<Response> {
+  await appQueues()
+  return metricsText(request, getEnv().METRICS_TOKEN)
+}

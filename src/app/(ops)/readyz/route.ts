@@ -1,0 +1,14 @@
+import config from '@payload-config'
+import { getPayload } from 'payload'
+
+import { appRedis } from '@/lib/app-redis'
+import { databaseCheck, redisCheck } from '@/lib/ops/health'
+import { readiness } from '@/lib/ops/probes'
+
+export const dynamic = 'force-dynamic'
+
+/** The app can serve: its database and Redis (rate limits, queues) answer. */
+export async function GET(): Promise<Response> {
+  const payload = await getPayload({ config })
+  return readiness({ database: databaseCheck(payload), redis: redisCheck(appRedis) })
+}
