@@ -44,7 +44,10 @@ export default buildConfig({
     user: 'users',
     importMap: { baseDir: path.resolve(root, 'src') },
     meta: { titleSuffix: ' · Announcements' },
-    components: { afterNavLinks: ['@/components/QueueDashboardLink#QueueDashboardLink'] },
+    components: {
+      afterNavLinks: ['@/components/OperationsLinks#OperationsLinks'],
+      views: { deliveries: { Component: '@/components/DeliveryDashboard#DeliveryDashboard', path: '/deliveries' } },
+    },
   },
   collections: collections.map(forEmbeddedDatabase),
   globals: [Site].map(forEmbeddedDatabase),

@@ -16,7 +16,7 @@ import { freePort } from '../helpers/free-port'
 let launcher: ChildProcess
 let output = ''
 let dataDir: string
-const ports = { app: 0, db: 0, redis: 0, mail: 0 }
+const ports = { app: 0, db: 0, redis: 0, mail: 0, worker: 0 }
 const url = (p: string) => `http://127.0.0.1:${ports.app}${p}`
 
 const answers = (port: number) =>
@@ -42,6 +42,7 @@ beforeAll(async () => {
   ports.db = await freePort()
   ports.redis = await freePort()
   ports.mail = await freePort()
+  ports.worker = await freePort()
   launcher = spawn('npm', ['start'], {
     env: {
       PATH: process.env.PATH,
@@ -53,6 +54,7 @@ beforeAll(async () => {
       // Nothing listens here: npm start must run its own redis-server.
       REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
       MAIL_SINK_PORT: String(ports.mail),
+      WORKER_HTTP_PORT: String(ports.worker),
     } as Record<string, string | undefined> as NodeJS.ProcessEnv,
     detached: true,
   })
@@ -118,12 +120,30 @@ it('runs the local mail sink when no SendGrid key is set, and alerts go there', 
   await until(async () => (await (await fetch(`http://127.0.0.1:${ports.mail}/inbox`)).text()).includes('URGENT: An alert by email'), 60, 'the alert in the mail sink')
 })
 
+it('serves the delivery dashboard and the queue dashboard to the first admin, and answers the health probes', async () => {
+  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
+  const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
+  const headers = { authorization: `JWT ${token}` }
+  const dashboard = await fetch(url('/admin/deliveries'), { headers })
+  expect(dashboard.status).toBe(200)
+  const html = await dashboard.text()
+  expect(html).toContain('Email campaigns')
+  expect(html).toContain('Needs you')
+  expect(html).toContain('URGENT: An alert by email') // the campaign of the test above
+  const queues = await fetch(url('/admin/queues'), { headers })
+  expect(queues.status).toBe(200)
+  expect(await queues.text()).toContain('<title>Delivery queues</title>')
+  expect((await fetch(url('/admin/queues'))).status).toBe(401)
+  expect((await fetch(url('/readyz'))).status).toBe(200)
+  await until(async () => (await fetch(`http://127.0.0.1:${ports.worker}/readyz`).catch(() => undefined))?.status === 200, 30, 'the worker to be ready')
+})
+
 it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
   await until(async () => output.includes('worker ready'), 60, 'the worker')
   // A terminal's Ctrl-C: SIGINT to the whole process group, npm and everything below it.
   process.kill(-launcher.pid!, 'SIGINT')
   const deadline = Date.now() + 30_000
-  const stillAnswering = async () => (await Promise.all([ports.app, ports.db, ports.redis].map(answers))).some(Boolean)
+  const stillAnswering = async () => (await Promise.all([ports.app, ports.db, ports.redis, ports.worker].map(answers))).some(Boolean)
   while ((await stillAnswering()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
-  for (const port of [ports.app, ports.db, ports.redis, ports.mail]) expect(await answers(port)).toBe(false)
+  for (const port of [ports.app, ports.db, ports.redis, ports.mail, ports.worker]) expect(await answers(port)).toBe(false)
 })

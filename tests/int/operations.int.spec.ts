@@ -175,3 +175,18 @@ describe('metrics', () => {
     expect(await fromWorker.text()).toContain('pipeline_emails_accepted_total')
   })
 })
+
+describe('the delivery dashboard', () => {
+  it('shows the campaign’s progress, its deliveries over the last hour, the latest events per channel and what needs staff', async () => {
+    const { deliveryDashboardData } = await import('../../src/lib/ops/delivery-dashboard-data')
+    const data = await deliveryDashboardData(payload, 'hour')
+    expect(data.buckets).toHaveLength(60)
+    const campaign = data.campaigns.find((candidate) => candidate.subject === 'URGENT: Measured')!
+    expect(campaign).toMatchObject({ recipients: 1500, sent: 1500 })
+    expect(data.series['emails sent'].reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(1500)
+    expect(data.series['other deliveries'].reduce((sum, value) => sum + value, 0)).toBeGreaterThan(0) // the feed rebuilds
+    const latest = data.recent.find((event) => event.title === 'Measured')!
+    expect(latest.channels.find((channel) => channel.channel === 'email')).toEqual({ channel: 'email', total: 2, byState: { sent: 2 } })
+    expect(data.attention.every((unit) => unit.state === 'failed' || unit.state === 'in_doubt')).toBe(true)
+  })
+})

@@ -23,7 +23,8 @@ import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997e
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { DistributionPanel as DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa } from '@/components/DistributionPanel'
-import { QueueDashboardLink as QueueDashboardLink_4f827733ca587bea2639e7b8ba296cf7 } from '@/components/QueueDashboardLink'
+import { OperationsLinks as OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd } from '@/components/OperationsLinks'
+import { DeliveryDashboard as DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf } from '@/components/DeliveryDashboard'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -53,6 +54,7 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@/components/DistributionPanel#DistributionPanel": DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa,
-  "@/components/QueueDashboardLink#QueueDashboardLink": QueueDashboardLink_4f827733ca587bea2639e7b8ba296cf7,
+  "@/components/OperationsLinks#OperationsLinks": OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd,
+  "@/components/DeliveryDashboard#DeliveryDashboard": DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
