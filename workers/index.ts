@@ -11,6 +11,9 @@ import { runMain } from '../src/lib/run-main'
 import { startOpsServer } from './ops-server'
 import { startPipeline } from './pipeline'
 
+/** How long a stopping worker waits for its in-flight jobs (docker-compose.yml gives it 30 s before SIGKILL). */
+const SHUTDOWN_DEADLINE_MS = 20_000
+
 // The app (or `npm start`'s prepare step) owns the schema; workers only use it.
 process.env.SCHEMA_PUSH ??= 'false'
 
@@ -51,6 +54,12 @@ await runMain(async () => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'worker stopping: letting in-flight jobs finish')
+    // In-flight jobs cannot finish if Redis or the database went first (a whole machine stopping):
+    // past the deadline the worker leaves, as a crash would, and the ledger marks what was mid-send.
+    setTimeout(() => {
+      logger.error({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'worker stopping: in-flight jobs did not finish in time; exiting, the ledger holds what was mid-send')
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
     await pipeline.stop()
     await ops.close()
     redis.disconnect()

@@ -9,6 +9,8 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
+import pg from 'pg'
+import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
 import { freePort } from '../helpers/free-port'
@@ -17,6 +19,10 @@ let launcher: ChildProcess
 let output = ''
 let dataDir: string
 const ports = { app: 0, db: 0, redis: 0, mail: 0, worker: 0 }
+/** Debian's chromium package (Playwright's own browser downloads do not work here). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Files CI keeps from a run: screenshots. */
+const ARTIFACTS = path.resolve('artifacts')
 const url = (p: string) => `http://127.0.0.1:${ports.app}${p}`
 
 const answers = (port: number) =>
@@ -55,6 +61,10 @@ beforeAll(async () => {
       REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
       MAIL_SINK_PORT: String(ports.mail),
       WORKER_HTTP_PORT: String(ports.worker),
+      // A provider that takes a second per request, and batches of 500: a 10,000-person campaign then
+      // takes several seconds, long enough to be seen going out on the delivery dashboard.
+      MAIL_SINK_LATENCY_MS: '1000',
+      EMAIL_BATCH_SIZE: '500',
     } as Record<string, string | undefined> as NodeJS.ProcessEnv,
     detached: true,
   })
@@ -138,6 +148,63 @@ it('serves the delivery dashboard and the queue dashboard to the first admin, an
   await until(async () => (await fetch(`http://127.0.0.1:${ports.worker}/readyz`).catch(() => undefined))?.status === 200, 30, 'the worker to be ready')
 })
 
+it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a browser (screenshot saved)', async () => {
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.db}/postgres` })
+  await client.connect()
+  try {
+    await client.query(`insert into subscribers (email, status, urgent_only, confirmed_at, updated_at, created_at)
+      select 'watched-' || n || '@example.net', 'confirmed', false, now(), now(), now() from generate_series(1, 10000) as n`)
+    await client.query('analyze subscribers')
+  } finally {
+    await client.end()
+  }
+  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } })
+    await page.goto(url('/admin/login'))
+    await page.fill('input[name="email"]', email!)
+    await page.fill('input[name="password"]', password!)
+    await page.click('button[type="submit"]')
+    await page.waitForURL((address) => !address.pathname.endsWith('/login'))
+
+    const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
+    const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
+    const published = await fetch(url('/api/announcements'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
+      body: JSON.stringify({ title: 'Referral system near breaking point: what we are asking for', summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }),
+    })
+    expect(published.status).toBe(201)
+
+    // Reload until the campaign shows part-way: sent, but not to everyone yet.
+    const progress = page.getByRole('progressbar', { name: /URGENT: Referral system near breaking point: what we are asking for/ })
+    let caught = false
+    for (let attempt = 0; attempt < 60 && !caught; attempt++) {
+      await page.goto(url('/admin/deliveries'))
+      const value = Number((await progress.count()) > 0 ? await progress.getAttribute('value') : 0)
+      const max = Number((await progress.count()) > 0 ? await progress.getAttribute('max') : 0)
+      caught = value > 0 && value < max
+      if (!caught) await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect(caught, 'the dashboard showing the campaign part-way').toBe(true)
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    await page.screenshot({ path: path.join(ARTIFACTS, 'delivery-dashboard.png'), fullPage: true })
+    console.log(`screenshot: ${path.join(ARTIFACTS, 'delivery-dashboard.png')}`)
+    // Let it finish: the next test stops a quiet system.
+    await until(
+      async () => {
+        const open = await fetch(url('/api/deliveries?where[channel][equals]=email&where[state][not_equals]=sent&limit=1'), { headers: { authorization: `JWT ${token}` } })
+        return ((await open.json()) as { totalDocs: number }).totalDocs === 0
+      },
+      60,
+      'the campaign to finish',
+    )
+  } finally {
+    await browser.close()
+  }
+}, 120_000)
+
 it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
   await until(async () => output.includes('worker ready'), 60, 'the worker')
   // A terminal's Ctrl-C: SIGINT to the whole process group, npm and everything below it.
@@ -145,5 +212,5 @@ it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
   const deadline = Date.now() + 30_000
   const stillAnswering = async () => (await Promise.all([ports.app, ports.db, ports.redis, ports.worker].map(answers))).some(Boolean)
   while ((await stillAnswering()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
-  for (const port of [ports.app, ports.db, ports.redis, ports.mail, ports.worker]) expect(await answers(port)).toBe(false)
+  for (const [name, port] of Object.entries(ports)) expect(await answers(port), `${name} (port ${port}) still answering after Ctrl-C:\n${output.slice(-3000)}`).toBe(false)
 })

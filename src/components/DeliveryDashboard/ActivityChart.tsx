@@ -36,14 +36,16 @@ export function ActivityChart({ title, buckets, series, names, window }: { title
       <figcaption style={{ fontWeight: 600, marginBottom: 4 }}>{title}</figcaption>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-label={`${title}: ${totals.map((entry) => `${entry.name} ${entry.total.toLocaleString()}`).join(', ')}`}>
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} stroke="currentColor" strokeOpacity={0.3} />
-        <text x={PAD.left - 6} y={y(max) + 4} textAnchor="end" fontSize={11} fill="currentColor">
-          {max.toLocaleString()}
-        </text>
+        {!empty && (
+          <text x={PAD.left - 6} y={y(max) + 4} textAnchor="end" fontSize={11} fill="currentColor">
+            {max.toLocaleString()}
+          </text>
+        )}
         <text x={PAD.left - 6} y={y(0) + 4} textAnchor="end" fontSize={11} fill="currentColor">
           0
         </text>
-        {ticks.map((index) => (
-          <text key={index} x={x(index)} y={HEIGHT - 4} textAnchor="middle" fontSize={11} fill="currentColor">
+        {ticks.map((index, position) => (
+          <text key={index} x={x(index)} y={HEIGHT - 4} textAnchor={position === 0 ? 'start' : position === ticks.length - 1 ? 'end' : 'middle'} fontSize={11} fill="currentColor">
             {buckets[index] ? label(buckets[index], window) : ''}
           </text>
         ))}
