@@ -80,6 +80,7 @@ export interface Config {
     feeds: Feed;
     campaigns: Campaign;
     'email-events': EmailEvent;
+    accounts: Account;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -100,6 +101,7 @@ export interface Config {
     feeds: FeedsSelect<false> | FeedsSelect<true>;
     campaigns: CampaignsSelect<false> | CampaignsSelect<true>;
     'email-events': EmailEventsSelect<false> | EmailEventsSelect<true>;
+    accounts: AccountsSelect<false> | AccountsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -670,6 +672,54 @@ export interface EmailEvent {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "accounts".
+ */
+export interface Account {
+  id: number;
+  network: 'mastodon' | 'bluesky' | 'webhook';
+  displayName: string;
+  /**
+   * The API: the Mastodon server (https://mastodon.example), the Bluesky PDS (https://bsky.social), or the webhook URL.
+   */
+  baseUrl: string;
+  /**
+   * Bluesky: the handle to sign in as (name.bsky.social). Others: empty.
+   */
+  identifier?: string | null;
+  /**
+   * Mastodon: the access token; Bluesky: an app password; webhook: the signing secret. Stored encrypted; never shown again.
+   */
+  secret?: string | null;
+  enabled?: boolean | null;
+  /**
+   * Which items it posts: urgent ones at once, standard ones in its next free time slot.
+   */
+  urgencies?: ('urgent' | 'standard')[] | null;
+  /**
+   * Only items with one of these topics. None: every topic.
+   */
+  topics?: (number | Topic)[] | null;
+  /**
+   * When standard items are posted, in the account’s time zone.
+   */
+  schedule: {
+    timeZone: string;
+    slots?:
+      | {
+          weekday: '1' | '2' | '3' | '4' | '5' | '6' | '7';
+          /**
+           * HH:MM, 24-hour.
+           */
+          time: string;
+          id?: string | null;
+        }[]
+      | null;
+  };
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -743,6 +793,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'email-events';
         value: number | EmailEvent;
+      } | null)
+    | ({
+        relationTo: 'accounts';
+        value: number | Account;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1082,6 +1136,34 @@ export interface EmailEventsSelect<T extends boolean = true> {
   subscriber?: T;
   at?: T;
   reason?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "accounts_select".
+ */
+export interface AccountsSelect<T extends boolean = true> {
+  network?: T;
+  displayName?: T;
+  baseUrl?: T;
+  identifier?: T;
+  secret?: T;
+  enabled?: T;
+  urgencies?: T;
+  topics?: T;
+  schedule?:
+    | T
+    | {
+        timeZone?: T;
+        slots?:
+          | T
+          | {
+              weekday?: T;
+              time?: T;
+              id?: T;
+            };
+      };
   updatedAt?: T;
   createdAt?: T;
 }

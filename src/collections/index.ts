@@ -1,3 +1,4 @@
+import { Accounts } from './Accounts'
 import { Announcements } from './Announcements'
 import { Campaigns } from './Campaigns'
 import { Deliveries } from './Deliveries'
@@ -12,4 +13,4 @@ import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents, Accounts]

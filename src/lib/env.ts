@@ -65,6 +65,7 @@ const schema = z.object({
   SENDGRID_API_KEY: optional(z.string().trim().min(1)),
   SENDGRID_BASE_URL: z.preprocess(unsetIfEmpty, z.url('must be an absolute http(s) URL').default('https://api.sendgrid.com')),
   EMAIL_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(32).default(4)),
+  SOCIAL_CREDENTIALS_KEY: optional(z.string().trim().min(44, 'must be 32 bytes, as 64 hex characters or base64 (`openssl rand -hex 32`)')),
   METRICS_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (a scraper sends it as a bearer token)')),
   // 0: any free port (tests and benchmarks run several workers on one machine).
   WORKER_HTTP_PORT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(9465)),

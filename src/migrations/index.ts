@@ -7,6 +7,7 @@ import * as migration_20261128_220629_email_events from './20261128_220629_email
 import * as migration_20261128_221448_email_corrections from './20261128_221448_email_corrections';
 import * as migration_20261129_003608_email_unsubscribe_mailbox from './20261129_003608_email_unsubscribe_mailbox';
 import * as migration_20261129_004443_subscriber_imports from './20261129_004443_subscriber_imports';
+import * as migration_20261129_012655_social_accounts from './20261129_012655_social_accounts';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261129_004443_subscriber_imports.up,
     down: migration_20261129_004443_subscriber_imports.down,
-    name: '20261129_004443_subscriber_imports'
+    name: '20261129_004443_subscriber_imports',
+  },
+  {
+    up: migration_20261129_012655_social_accounts.up,
+    down: migration_20261129_012655_social_accounts.down,
+    name: '20261129_012655_social_accounts'
   },
 ];

@@ -34,10 +34,10 @@ export async function rest(method: Method, pathAndQuery: string, init: { json?: 
 }
 
 /** POST /api/graphql. */
-export async function graphql(query: string) {
+export async function graphql(query: string, headers: Record<string, string> = {}) {
   const request = new Request('http://localhost:3000/api/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   })
   return read(await (await routes()).GRAPHQL(request))

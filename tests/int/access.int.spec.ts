@@ -340,6 +340,18 @@ const importCells = (): Cell[] => {
   ]
 }
 
+/** Social accounts hold credentials: admins only, for everything. */
+const accountCells = (): Cell[] => {
+  const data = { network: 'mastodon' as const, displayName: 'An account', baseUrl: 'https://mastodon.example', secret: 'a-token', schedule: { timeZone: 'UTC', slots: [] } }
+  const account = () => payload.create({ collection: 'accounts', data })
+  return [
+    { collection: 'accounts', operation: 'read', allowed: ADMINS, attempt: async ({ as }) => payload.findByID({ collection: 'accounts', id: (await account()).id, ...as }) },
+    { collection: 'accounts', operation: 'create', allowed: ADMINS, attempt: ({ as }) => payload.create({ collection: 'accounts', data, ...as }) },
+    { collection: 'accounts', operation: 'update', allowed: ADMINS, attempt: async ({ as }) => payload.update({ collection: 'accounts', id: (await account()).id, data: { displayName: 'Renamed' }, ...as }) },
+    { collection: 'accounts', operation: 'delete', allowed: ADMINS, attempt: async ({ as }) => payload.delete({ collection: 'accounts', id: (await account()).id, ...as }) },
+  ]
+}
+
 const cells: Cell[] = [
   ...contentCells('announcements'),
   ...contentCells('reports'),
@@ -351,6 +363,7 @@ const cells: Cell[] = [
   ...siteCells(),
   ...systemCells(),
   ...importCells(),
+  ...accountCells(),
 ]
 
 beforeAll(async () => {
