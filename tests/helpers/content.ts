@@ -12,11 +12,19 @@ const unique = (label: string) => `${label} ${++counter}`
 
 export const body = richText('A paragraph of body text.')
 
+const PASSWORD = 'a-long-test-password'
+
 export async function createUser(payload: Payload, role: User['role'], email?: string): Promise<User> {
   return payload.create({
     collection: 'users',
-    data: { email: email ?? `${role}-${++counter}@example.org`, password: 'a-long-test-password', role },
+    data: { email: email ?? `${role}-${++counter}@example.org`, password: PASSWORD, role },
   })
+}
+
+/** The Authorization header of `user` signed in, as the admin's API calls carry it. */
+export async function authHeaders(payload: Payload, user: Pick<User, 'email'>): Promise<Record<string, string>> {
+  const { token } = await payload.login({ collection: 'users', data: { email: user.email, password: PASSWORD } })
+  return { authorization: `JWT ${token}` }
 }
 
 /** An announcement or report as `owner` wrote it, created without access checks. */

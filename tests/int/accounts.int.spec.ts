@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { credentialsKey, unseal } from '../../src/lib/credential-seal'
 import { getEnv } from '../../src/lib/env'
-import { createUser } from '../helpers/content'
+import { authHeaders, createUser } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { graphql, rest } from '../helpers/rest'
 
@@ -18,8 +18,7 @@ beforeAll(async () => {
   ctx = await startTestPayload()
   payload = ctx.payload
   for (const role of ['admin', 'editor'] as const) {
-    const user = await createUser(payload, role, `accounts-${role}@example.org`)
-    auth[role] = { authorization: `JWT ${(await payload.login({ collection: 'users', data: { email: user.email, password: 'a-long-test-password' } })).token}` }
+    auth[role] = await authHeaders(payload, await createUser(payload, role, `accounts-${role}@example.org`))
   }
 })
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { body as richBody, createUser } from '../helpers/content'
+import { authHeaders, body as richBody, createUser } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { rest } from '../helpers/rest'
 
@@ -124,14 +124,13 @@ describe('the SendGrid event webhook', () => {
     )
     expect(response.json).toEqual({ stored: 8, repeat: 0, ignored: 0 })
 
-    const editor = await createUser(payload, 'editor', 'stats-editor@example.org')
-    const author = await createUser(payload, 'author', 'stats-author@example.org')
-    const auth = async (email: string) => ({ authorization: `JWT ${(await payload.login({ collection: 'users', data: { email, password: 'a-long-test-password' } })).token}` })
+    const editor = await authHeaders(payload, await createUser(payload, 'editor', 'stats-editor@example.org'))
+    const author = await authHeaders(payload, await createUser(payload, 'author', 'stats-author@example.org'))
     const path = `/api/campaigns/for-item?collection=announcements&itemId=${item.id}`
     expect((await rest('GET', path)).status).toBe(401)
-    expect((await rest('GET', path, { headers: await auth(author.email) })).status).toBe(403)
-    expect((await rest('GET', '/api/campaigns/for-item?collection=users&itemId=1', { headers: await auth(editor.email) })).status).toBe(400)
-    const stats = await rest('GET', path, { headers: await auth(editor.email) })
+    expect((await rest('GET', path, { headers: author })).status).toBe(403)
+    expect((await rest('GET', '/api/campaigns/for-item?collection=users&itemId=1', { headers: editor })).status).toBe(400)
+    const stats = await rest('GET', path, { headers: editor })
     expect(stats.status).toBe(200)
     expect(stats.json).toEqual({
       campaigns: [

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Announcement, Topic } from '@/payload-types'
 
 import { startMailSink, type MailSink, type SinkMessage } from '../../dev/mail-sink/sendgrid-sink'
-import { body, createUser } from '../helpers/content'
+import { authHeaders, body, createUser } from '../helpers/content'
 import { waitForItemDelivered } from '../helpers/feeds'
 import { waitFor } from '../helpers/log-file'
 import { rest } from '../helpers/rest'
@@ -290,12 +290,8 @@ describe('a provider that refuses and rate-limits', () => {
   })
 
   it('a key SendGrid refuses (401): the channel pauses with the reason for staff, and carries on exactly once when resumed', async () => {
-    const signIn = async (role: 'editor' | 'author') => {
-      const user = await createUser(payload, role, `${role}-pause@example.org`)
-      const { token } = await payload.login({ collection: 'users', data: { email: user.email, password: 'a-long-test-password' } })
-      return { authorization: `JWT ${token}` }
-    }
-    const [editor, author] = [await signIn('editor'), await signIn('author')]
+    const editor = await authHeaders(payload, await createUser(payload, 'editor', 'editor-pause@example.org'))
+    const author = await authHeaders(payload, await createUser(payload, 'author', 'author-pause@example.org'))
     const refusedBefore = sink.answered[401] ?? 0
     sink.setApiKey('SG.rotated-key')
     let item: Announcement

@@ -7,12 +7,10 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import type { User } from '@/payload-types'
-
 import { startMailSink, type MailSink } from '../../dev/mail-sink/sendgrid-sink'
 import { databaseCheck, redisCheck } from '../../src/lib/ops/health'
 import { startOpsServer, type OpsServer } from '../../workers/ops-server'
-import { body, createUser } from '../helpers/content'
+import { authHeaders, body, createUser } from '../helpers/content'
 import { waitForItemDelivered } from '../helpers/feeds'
 import { waitFor } from '../helpers/log-file'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
@@ -27,7 +25,7 @@ let sink: MailSink
 let ctx: TestPipeline
 let payload: Payload
 let ops: OpsServer
-const tokens: Record<string, string> = {}
+const auth: Record<string, Record<string, string>> = {}
 
 beforeAll(async () => {
   redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-ops-'))
@@ -43,8 +41,7 @@ beforeAll(async () => {
   payload = ctx.payload
   await payload.updateGlobal({ slug: 'site', data: { senderEmail: 'alerts@example.org' } })
   for (const role of ['admin', 'editor', 'author'] as const) {
-    const user: User = await createUser(payload, role, `ops-${role}@example.org`)
-    tokens[role] = (await payload.login({ collection: 'users', data: { email: user.email, password: 'a-long-test-password' } })).token!
+    auth[role] = await authHeaders(payload, await createUser(payload, role, `ops-${role}@example.org`))
   }
   const { createRedis } = await import('../../src/lib/redis')
   const workerRedis = createRedis(redis.url, 'producer')
@@ -65,7 +62,7 @@ afterAll(async () => {
   fs.rmSync(redisDir, { recursive: true, force: true })
 })
 
-const asUser = (role?: string): Record<string, string> => (role ? { authorization: `JWT ${tokens[role]}` } : {})
+const asUser = (role?: string): Record<string, string> => (role ? auth[role]! : {})
 
 describe('the queue dashboard at /admin/queues', () => {
   const dashboard = async (pathname: string, role?: string) => {

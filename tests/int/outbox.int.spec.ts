@@ -2,7 +2,7 @@
 import { createLocalReq, initTransaction, killTransaction, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { body, createItem, createUser } from '../helpers/content'
+import { authHeaders, body, createItem, createUser } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { rest } from '../helpers/rest'
 
@@ -69,10 +69,9 @@ describe('outbox events', () => {
   })
 
   it('is written when an editor publishes through the API, as the admin does', async () => {
-    const editor = await createUser(payload, 'editor', 'rest-editor@example.org')
-    const { token } = await payload.login({ collection: 'users', data: { email: editor.email, password: 'a-long-test-password' } })
+    const headers = await authHeaders(payload, await createUser(payload, 'editor', 'rest-editor@example.org'))
     const item = await createItem(payload, 'announcements')
-    const response = await rest('PATCH', `/api/announcements/${item.id}`, { headers: { authorization: `JWT ${token}` }, json: { _status: 'published' } })
+    const response = await rest('PATCH', `/api/announcements/${item.id}`, { headers, json: { _status: 'published' } })
     expect(response.status).toBe(200)
     expect((await eventsFor(item.id)).map((event) => event.kind)).toEqual(['publish'])
   })

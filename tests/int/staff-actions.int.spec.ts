@@ -11,7 +11,7 @@ import { parseInDoubtPolicy } from '../../src/domain/ledger'
 import { compareAndSetDelivery, ensureDelivery } from '../../src/lib/ledger'
 import { deliverUnit, INTERRUPTED_MESSAGE } from '../../workers/deliver-unit'
 import { loadEvent, loadItem } from '../../workers/pipeline-data'
-import { body, createItem, createUser } from '../helpers/content'
+import { authHeaders, body, createItem, createUser } from '../helpers/content'
 import { readLogLines, waitFor } from '../helpers/log-file'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
 import { rest } from '../helpers/rest'
@@ -20,7 +20,7 @@ let ctx: TestPipeline
 let payload: Payload
 let editor: User
 let author: User
-const tokens: Record<string, string> = {}
+const auth: Record<string, Record<string, string>> = {}
 
 beforeAll(async () => {
   ctx = await startTestPipeline()
@@ -28,7 +28,7 @@ beforeAll(async () => {
   editor = await createUser(payload, 'editor', 'editor@example.org')
   author = await createUser(payload, 'author', 'author@example.org')
   for (const user of [editor, author]) {
-    tokens[user.email] = (await payload.login({ collection: 'users', data: { email: user.email, password: 'a-long-test-password' } })).token!
+    auth[user.email] = await authHeaders(payload, user)
   }
 })
 afterAll(async () => {
@@ -36,7 +36,7 @@ afterAll(async () => {
 })
 
 const act = (action: string, id: number, user?: User) =>
-  rest('POST', `/api/deliveries/${id}/${action}`, { headers: user ? { authorization: `JWT ${tokens[user.email]}` } : {} })
+  rest('POST', `/api/deliveries/${id}/${action}`, { headers: user ? auth[user.email] : {} })
 
 const onlyDeliveryOf = async (itemId: number) => {
   const [event] = (await payload.find({ collection: 'outbox-events', where: { itemId: { equals: String(itemId) } }, depth: 0, pagination: false })).docs

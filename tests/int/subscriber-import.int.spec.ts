@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Subscriber, Topic } from '@/payload-types'
 
 import { startMailSink, type MailSink } from '../../dev/mail-sink/sendgrid-sink'
-import { createUser } from '../helpers/content'
+import { authHeaders, createUser } from '../helpers/content'
 import { csvFile, pngFile } from '../helpers/files'
 import { waitFor } from '../helpers/log-file'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
@@ -100,13 +100,12 @@ describe('an import of a list whose consent the organisation holds', () => {
   })
 
   it('takes the file as the admin uploads it (multipart), and refuses a file that is not text', async () => {
-    const admin = await createUser(payload, 'admin', 'import-admin@example.org')
-    const { token } = await payload.login({ collection: 'users', data: { email: admin.email, password: 'a-long-test-password' } })
+    const headers = await authHeaders(payload, await createUser(payload, 'admin', 'import-admin@example.org'))
     const upload = (file: Blob, name: string) => {
       const form = new FormData()
       form.append('file', file, name)
       form.append('_payload', JSON.stringify({ consentSource: 'Exported from our old mailing tool' }))
-      return rest('POST', '/api/subscriber-imports', { body: form, headers: { authorization: `JWT ${token}` } })
+      return rest('POST', '/api/subscriber-imports', { body: form, headers })
     }
     const created = await upload(new Blob(['email\nmultipart@example.org\n'], { type: 'text/csv' }), 'export.csv')
     expect(created.status).toBe(201)
@@ -118,9 +117,8 @@ describe('an import of a list whose consent the organisation holds', () => {
   })
 
   it('is for admins only, and an editor reads the report but cannot change it', async () => {
-    const editor = await createUser(payload, 'editor', 'import-editor@example.org')
-    const { token } = await payload.login({ collection: 'users', data: { email: editor.email, password: 'a-long-test-password' } })
-    const list = await rest('GET', '/api/subscriber-imports', { headers: { authorization: `JWT ${token}` } })
+    const headers = await authHeaders(payload, await createUser(payload, 'editor', 'import-editor@example.org'))
+    const list = await rest('GET', '/api/subscriber-imports', { headers })
     expect(list.status).toBe(200)
     expect((list.json!.docs as { report: { added: number } }[])[0]!.report.added).toBeGreaterThan(0)
     expect((await rest('GET', '/api/subscriber-imports')).status).toBe(403)
