@@ -5,6 +5,7 @@ import type { Urgency } from '../src/domain/events'
 import { channelJobId, fanoutJobId } from '../src/jobs/job-ids'
 import { LANES, channelQueue, fanoutQueue } from '../src/jobs/queues'
 import type { OutboxEvent } from '../src/payload-types'
+import { requeueLostEvents } from './lost-flows'
 
 type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void }
 
@@ -77,17 +78,29 @@ export async function relayOnce(deps: RelayDeps): Promise<number> {
   return moved
 }
 
-/** Runs relayOnce every `intervalMs` (at once again after a full batch), backing off while it fails. */
+/** How often the relay looks for dispatched events whose queue jobs were lost. */
+const LOST_CHECK_MS = 60_000
+
+/**
+ * Runs relayOnce every `intervalMs` (at once again after a full batch), backing off while it fails;
+ * once a minute it also hands back events whose jobs Redis lost (`requeueLostEvents`).
+ */
 export function startRelay(deps: RelayDeps, intervalMs: number) {
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
   let failing = false
+  let lostCheckedAt = Date.now()
 
   const tick = () => {
     running = (async () => {
       let delay = intervalMs
       try {
+        if (Date.now() - lostCheckedAt >= LOST_CHECK_MS) {
+          lostCheckedAt = Date.now()
+          const requeued = await requeueLostEvents(deps.payload, deps.fanoutQueues)
+          if (requeued > 0) deps.logger.warn({ requeued }, 'relay: events whose queue jobs were lost (Redis lost its data) go out again; the ledger skips what was sent')
+        }
         const moved = await relayOnce(deps)
         if (failing) deps.logger.info({}, 'relay: queues reachable again')
         failing = false

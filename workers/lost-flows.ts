@@ -1,0 +1,43 @@
+import type { Queue } from 'bullmq'
+import type { Payload } from 'payload'
+
+import type { Urgency } from '../src/domain/events'
+import { fanoutJobId } from '../src/jobs/job-ids'
+
+/** An event whose flow has not finished after this long may have lost its jobs. */
+export const LOST_AFTER_MS = 2 * 60_000
+/** Older than this, a lost event is left to staff rather than sent a day late. */
+const LOOK_BACK_MS = 24 * 60 * 60_000
+
+/**
+ * Hands back to the relay the dispatched events that never finished and whose flow is no longer in
+ * Redis: what is left when Redis loses its data (a restart without its append-only file, a failover
+ * to an empty replica). The relay then adds their flows again under the same job ids, and the ledger
+ * keeps every unit that was already sent from going out twice. An event whose flow is still there,
+ * however long it waits (a rate-limited or paused channel), is left alone. Returns how many it
+ * handed back.
+ */
+export async function requeueLostEvents(payload: Payload, fanoutQueues: Record<Urgency, Queue>, now = new Date(), lostAfterMs = LOST_AFTER_MS): Promise<number> {
+  const { docs } = await payload.find({
+    collection: 'outbox-events',
+    where: {
+      and: [
+        { completedAt: { exists: false } },
+        { dispatchedAt: { less_than_equal: new Date(now.getTime() - lostAfterMs).toISOString() } },
+        { dispatchedAt: { greater_than: new Date(now.getTime() - LOOK_BACK_MS).toISOString() } },
+      ],
+    },
+    sort: 'id',
+    limit: 500,
+    depth: 0,
+    pagination: false,
+    select: { urgency: true, generation: true },
+  })
+  let requeued = 0
+  for (const event of docs) {
+    if (await fanoutQueues[event.urgency].getJob(fanoutJobId(event.id, event.generation))) continue
+    await payload.db.updateOne({ collection: 'outbox-events', id: event.id, data: { dispatchedAt: null } })
+    requeued++
+  }
+  return requeued
+}
