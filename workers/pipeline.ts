@@ -175,16 +175,23 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     if (enabled(env, 'fanout')) startWorker(fanoutQueue(lane), lane, (job) => processFanoutJob(job, payload))
   }
 
+  let reassertSchedules: NodeJS.Timeout | undefined
   if (enabled(env, 'scheduler')) {
     const scheduler = new Queue(SCHEDULER_QUEUE, { connection: connection('worker'), prefix })
     watch(scheduler, SCHEDULER_QUEUE)
     queues.push(scheduler)
-    await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
     // Confirmation emails for imported people need SendGrid; without it no such sweep is scheduled.
     const mailer = env.SENDGRID_API_KEY ? new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL) : undefined
     const sweepLock = connection('producer')
-    if (mailer) await scheduler.upsertJobScheduler('confirmation-sweep', { every: env.CONFIRMATION_SWEEP_MS }, { name: 'confirmation-sweep' })
-    else await scheduler.removeJobScheduler('confirmation-sweep')
+    const scheduleSweeps = async () => {
+      await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
+      if (mailer) await scheduler.upsertJobScheduler('confirmation-sweep', { every: env.CONFIRMATION_SWEEP_MS }, { name: 'confirmation-sweep' })
+      else await scheduler.removeJobScheduler('confirmation-sweep')
+    }
+    await scheduleSweeps()
+    // The schedules live in Redis: after Redis lost its data they would be gone until a restart, so
+    // they are asserted again (a no-op while they exist) at the expiry sweep's pace.
+    reassertSchedules = setInterval(() => void scheduleSweeps().catch(() => undefined), env.EXPIRY_SWEEP_MS)
     startWorker(SCHEDULER_QUEUE, undefined, async (job) => {
       if (job.name === 'confirmation-sweep') {
         if (!mailer) return { confirmationsSent: 0 }
@@ -211,6 +218,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     queues: workedQueues,
     stop: async () => {
       stopWatching()
+      clearInterval(reassertSchedules)
       await relay?.stop()
       await Promise.all(workers.map((worker) => worker.close()))
       await Promise.all([...queues, ...workedQueues].map((queue) => queue.close()))

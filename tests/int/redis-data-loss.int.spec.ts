@@ -24,7 +24,7 @@ let fanoutQueues: Record<Urgency, Queue>
 
 beforeAll(async () => {
   redis = await startOwnRedis() // no append-only file: FLUSHALL stands for a restart that lost everything
-  ctx = await startTestPipeline({ REDIS_URL: redis.url })
+  ctx = await startTestPipeline({ REDIS_URL: redis.url, EXPIRY_SWEEP_MS: '1000' })
   payload = ctx.payload
   client = new Redis(redis.url)
   fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, new Queue(fanoutQueue(lane), { connection: client, prefix: ctx.queuePrefix })])) as Record<Urgency, Queue>
@@ -64,4 +64,12 @@ it('hands out again the events whose queue jobs were lost, once each, and leaves
   expect(linesFor(Number(waitingEvent.id))).toHaveLength(1)
   expect(linesFor(Number(deliveredEvent.id))).toHaveLength(1)
   expect((await payload.findByID({ collection: 'outbox-events', id: waitingEvent.id })).completedAt).toBeTruthy()
+
+  // The sweeps' schedules, lost with everything else, are back.
+  const scheduler = new Queue('scheduler', { connection: client, prefix: ctx.queuePrefix })
+  try {
+    await waitFor(async () => (await scheduler.getJobSchedulers()).some((schedule) => schedule.key === 'expiry-sweep'), 10_000, 'the expiry sweep to be scheduled again')
+  } finally {
+    await scheduler.close()
+  }
 })
