@@ -98,6 +98,20 @@ it('serves the seeded urgent announcement, published, from the API', async () =>
   expect(docs).toEqual([expect.objectContaining({ _status: 'published', urgency: 'urgent', title: expect.stringContaining('near breaking point') })])
 })
 
+it('serves the public pages: the home page with the urgent banner, the statement, the report', async () => {
+  const home = await fetch(url('/'))
+  expect(home.status).toBe(200)
+  const html = await home.text()
+  expect(html).toContain('<section class="urgent-banner"')
+  const statement = /<a href="(\/announcements\/[^"]+)">[^<]*near breaking point/.exec(html)![1]!
+  const page = await fetch(url(statement))
+  expect(page.status).toBe(200)
+  expect(await page.text()).toContain('near breaking point')
+  const report = /<a href="(\/reports\/[^"]+)">/.exec(html)![1]!
+  expect(await (await fetch(url(report))).text()).toContain('Download the report (PDF,')
+  expect((await fetch(url('/announcements/no-such-statement'))).status).toBe(404)
+})
+
 it('serves the report PDF', async () => {
   const { docs } = (await (await fetch(url('/api/reports?depth=1'))).json()) as { docs: { reportFile: { url: string; mimeType: string } }[] }
   // Payload answers with absolute URLs built from PUBLIC_URL.

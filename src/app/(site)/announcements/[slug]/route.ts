@@ -1,0 +1,6 @@
+import { itemRoute } from '@/lib/site/item-route'
+
+export const dynamic = 'force-dynamic'
+
+/** An announcement's public page. */
+export const GET = itemRoute('announcements')

@@ -1,0 +1,6 @@
+import { itemRoute } from '@/lib/site/item-route'
+
+export const dynamic = 'force-dynamic'
+
+/** A report's public page, with its PDF. */
+export const GET = itemRoute('reports')

@@ -1,0 +1,29 @@
+import config from '@payload-config'
+import { getPayload } from 'payload'
+
+import { escapeHtml } from '@/domain/escape-html'
+import { itemList, pageNumber, pager } from '@/lib/site/page-parts'
+import { latestItems, siteContext } from '@/lib/site/public-items'
+import { sitePage } from '@/lib/site/site-page'
+import type { Topic } from '@/payload-types'
+
+export const dynamic = 'force-dynamic'
+
+/** A topic's page: what it is about, its published items newest first, and its own feeds. */
+export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }): Promise<Response> {
+  const payload = await getPayload({ config })
+  const site = await siteContext(payload)
+  const { slug } = await params
+  const path = `/topics/${encodeURIComponent(slug)}`
+  const topic = (await payload.find({ collection: 'topics', where: { slug: { equals: slug } }, depth: 0, limit: 1 })).docs[0] as Topic | undefined
+  if (!topic) return sitePage(request, site, { status: 404, title: 'Not found', path, noindex: true, main: '<h1>Not found</h1><p>There is no such topic. <a href="/archive">See all statements</a>.</p>' })
+  const page = pageNumber(request)
+  const { items, hasMore } = await latestItems(payload, page, topic)
+  return sitePage(request, site, {
+    title: topic.name,
+    description: topic.description ?? undefined,
+    path: page === 1 ? path : `${path}?page=${page}`,
+    feeds: [[`${site.organisation}: ${topic.name}`, `${path}/feed.xml`]],
+    main: `<h1>${escapeHtml(topic.name)}</h1>${topic.description ? `<p class="lead">${escapeHtml(topic.description)}</p>` : ''}${itemList(items)}${pager(path, page, hasMore)}`,
+  })
+}

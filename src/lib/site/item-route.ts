@@ -1,0 +1,37 @@
+import config from '@payload-config'
+import { getPayload } from 'payload'
+
+import type { PublishableCollection } from '@/domain/events'
+import { escapeHtml } from '@/domain/escape-html'
+
+import { itemMain, itemPath } from './page-parts'
+import { itemBySlug, siteContext } from './public-items'
+import { sitePage } from './site-page'
+
+/**
+ * GET /<collection>/<slug>: the item's public page (200); a retracted one a short notice (410); a
+ * draft or anything never published the same 404 as a slug that does not exist.
+ */
+export const itemRoute =
+  (collection: PublishableCollection) =>
+  async (request: Request, { params }: { params: Promise<{ slug: string }> }): Promise<Response> => {
+    const payload = await getPayload({ config })
+    const site = await siteContext(payload)
+    const { slug } = await params
+    const lookup = await itemBySlug(payload, collection, slug)
+    const path = `/${collection}/${encodeURIComponent(slug)}`
+    if (!lookup) {
+      return sitePage(request, site, { status: 404, title: 'Not found', path, noindex: true, main: '<h1>Not found</h1><p>There is no published statement at this address. <a href="/archive">See all statements</a>.</p>' })
+    }
+    if ('gone' in lookup) {
+      return sitePage(request, site, {
+        status: 410,
+        title: lookup.gone.title,
+        path,
+        noindex: true,
+        main: `<h1>${escapeHtml(lookup.gone.title)}</h1><p class="notice">This ${collection === 'reports' ? 'report' : 'statement'} has been withdrawn by ${escapeHtml(site.organisation)}.</p><p><a href="/archive">See current statements</a>.</p>`,
+      })
+    }
+    const item = lookup.found
+    return sitePage(request, site, { title: item.title, description: item.summary ?? undefined, path: itemPath(item), ogType: 'article', main: itemMain(item, site.siteUrl) })
+  }

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto'
+
+import { escapeHtml } from '@/domain/escape-html'
+import { notModified } from '@/lib/http/conditional-get'
+
+export type SiteContext = { organisation: string; siteUrl: string }
+
+export type PageSpec = {
+  status?: number
+  title: string
+  description?: string
+  /** The page's own path (canonical link, og:url). */
+  path: string
+  /** Feeds a reader can subscribe to from this page: [title, path]. */
+  feeds?: [string, string][]
+  ogType?: 'website' | 'article'
+  /** HTML of <main>, already escaped where it holds text. */
+  main: string
+  noindex?: boolean
+}
+
+const STYLE = `
+:root{color-scheme:light}
+*{box-sizing:border-box}
+body{margin:0;font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
+a{color:#0b57d0}a:focus-visible,button:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
+.wrap{max-width:44rem;margin:0 auto;padding:0 1rem}
+header.site{border-bottom:1px solid #d0d0d0}header.site .wrap{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline;padding:.75rem 1rem}
+header.site .name{font-weight:700;font-size:1.15rem;color:#1a1a1a;text-decoration:none}
+nav a{margin-right:1rem}
+main{padding:1.5rem 0 2.5rem}h1{font-size:1.9rem;line-height:1.2;margin:.2rem 0 .6rem}
+.urgent-banner{background:#a50e0e;color:#fff;padding:1rem;border-radius:4px;margin:0 0 1.5rem}.urgent-banner a{color:#fff;font-weight:700}
+.label{display:inline-block;background:#a50e0e;color:#fff;font-size:.8rem;font-weight:700;letter-spacing:.04em;padding:.1rem .45rem;border-radius:3px;text-transform:uppercase}
+.meta{color:#4d4d4d;font-size:.95rem}.lead{font-size:1.2rem}
+.items{list-style:none;padding:0}.items li{border-top:1px solid #e0e0e0;padding:.9rem 0}.items h2{font-size:1.2rem;margin:0 0 .25rem}
+.download{display:inline-block;margin:1rem 0;padding:.6rem 1rem;border:2px solid #0b57d0;border-radius:4px;font-weight:600}
+.notice{border-left:4px solid #4d4d4d;padding:.5rem 1rem;background:#f3f3f3}
+footer.site{border-top:1px solid #d0d0d0;color:#4d4d4d;font-size:.9rem;padding:1rem 0 2rem}
+img{max-width:100%;height:auto}pre{overflow-x:auto}
+`
+
+/**
+ * A public page as the whole HTML document: readable without JavaScript, one column that works at
+ * 320 px, visible focus, canonical and Open Graph / Twitter card tags from the site's base URL, feed
+ * autodiscovery links. Answered with an ETag and `no-cache`, so a browser or proxy always asks again
+ * (a correction is never served stale) and gets a 304 while nothing changed.
+ */
+export function sitePage(request: Request, site: SiteContext, spec: PageSpec): Response {
+  const url = `${site.siteUrl}${spec.path}`
+  const title = spec.path === '/' ? site.organisation : `${spec.title} · ${site.organisation}`
+  const description = spec.description ?? ''
+  const feeds = spec.feeds ?? [[`${site.organisation}: all statements`, '/feed.xml']]
+  const head = [
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    description && `<meta name="description" content="${escapeHtml(description)}">`,
+    spec.noindex ? '<meta name="robots" content="noindex">' : `<link rel="canonical" href="${escapeHtml(url)}">`,
+    `<meta property="og:site_name" content="${escapeHtml(site.organisation)}">`,
+    `<meta property="og:title" content="${escapeHtml(spec.title)}">`,
+    description && `<meta property="og:description" content="${escapeHtml(description)}">`,
+    `<meta property="og:type" content="${spec.ogType ?? 'website'}">`,
+    `<meta property="og:url" content="${escapeHtml(url)}">`,
+    '<meta name="twitter:card" content="summary">',
+    `<meta name="twitter:title" content="${escapeHtml(spec.title)}">`,
+    description && `<meta name="twitter:description" content="${escapeHtml(description)}">`,
+    ...feeds.flatMap(([feedTitle, path]) => [
+      `<link rel="alternate" type="application/rss+xml" title="${escapeHtml(feedTitle)} (RSS)" href="${escapeHtml(`${site.siteUrl}${path}`)}">`,
+      `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(feedTitle)} (Atom)" href="${escapeHtml(`${site.siteUrl}${path.replace(/\.xml$/, '.atom')}`)}">`,
+      `<link rel="alternate" type="application/feed+json" title="${escapeHtml(feedTitle)} (JSON Feed)" href="${escapeHtml(`${site.siteUrl}${path.replace(/\.xml$/, '.json')}`)}">`,
+    ]),
+    `<style>${STYLE}</style>`,
+  ].filter(Boolean)
+  const html = `<!doctype html>
+<html lang="en"><head>${head.join('\n')}</head>
+<body>
+<header class="site"><div class="wrap"><a class="name" href="/">${escapeHtml(site.organisation)}</a><nav aria-label="Site"><a href="/archive">All statements</a><a href="/feed.xml">Feed</a></nav></div></header>
+<main id="main"><div class="wrap">${spec.main}</div></main>
+<footer class="site"><div class="wrap">${escapeHtml(site.organisation)} · Follow every statement by <a href="/feed.xml">RSS</a>, <a href="/feed.atom">Atom</a> or <a href="/feed.json">JSON Feed</a>.</div></footer>
+</body></html>`
+  const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`
+  const headers = {
+    'content-type': 'text/html; charset=utf-8',
+    etag,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  }
+  const status = spec.status ?? 200
+  // The ETag only: a page has no single last-modified time (the banner, the list and the item each change).
+  if (status === 200 && request.headers.has('if-none-match') && notModified(request.headers, etag, new Date())) return new Response(null, { status: 304, headers })
+  return new Response(html, { status, headers })
+}
