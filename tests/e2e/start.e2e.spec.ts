@@ -9,6 +9,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
+import axe from 'axe-core'
 import pg from 'pg'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -161,6 +162,38 @@ it('serves the delivery dashboard and the queue dashboard to the first admin, an
   expect((await fetch(url('/readyz'))).status).toBe(200)
   await until(async () => (await fetch(`http://127.0.0.1:${ports.worker}/readyz`).catch(() => undefined))?.status === 200, 30, 'the worker to be ready')
 })
+
+it('has no serious or critical accessibility problems on any public page type (axe-core in Chromium), and saves the home page at 1280 and 375 px', async () => {
+  const home = await (await fetch(url('/'))).text()
+  const statement = /<a href="(\/announcements\/[^"]+)">/.exec(home)![1]!
+  const report = /<a href="(\/reports\/[^"]+)">/.exec(home)![1]!
+  const topic = /<a href="(\/topics\/[^"]+)">/.exec(await (await fetch(url(statement))).text())?.[1]
+  const pages = ['/', statement, report, '/archive', '/subscribe', '/announcements/no-such-statement', ...(topic ? [topic] : [])]
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    for (const address of pages) {
+      await page.goto(url(address))
+      await page.addScriptTag({ content: axe.source })
+      const violations = await page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run()
+        return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.length }))
+      })
+      expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical'), address).toEqual([])
+    }
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.goto(url('/'))
+      expect(await page.locator('section.urgent-banner').isVisible()).toBe(true)
+      // Nothing wider than the screen: the layout works on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      await page.screenshot({ path: path.join(ARTIFACTS, `home-${width}.png`), fullPage: true })
+    }
+  } finally {
+    await browser.close()
+  }
+}, 120_000)
 
 it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a browser (screenshot saved)', async () => {
   const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.db}/postgres` })

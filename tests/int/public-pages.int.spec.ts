@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Document, Report, Topic } from '@/payload-types'
 
+import { startMailSink, type MailSink } from '../../dev/mail-sink/sendgrid-sink'
 import { richText } from '../../src/seed/lexical'
 import { body, createItem } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
@@ -12,18 +13,28 @@ const SITE = 'https://news.example.org'
 let ctx: TestPayload
 let payload: Payload
 let housing: Topic
+let sink: MailSink
 
 beforeAll(async () => {
-  ctx = await startTestPayload({ PUBLIC_URL: SITE, DELIVERY_CHANNELS: 'log' })
+  sink = await startMailSink({ apiKey: 'SG.pages' })
+  ctx = await startTestPayload({ PUBLIC_URL: SITE, DELIVERY_CHANNELS: 'log', SENDGRID_API_KEY: 'SG.pages', SENDGRID_BASE_URL: sink.url })
   payload = ctx.payload
-  await payload.updateGlobal({ slug: 'site', data: { organisationName: 'Northfield Food Network' } })
+  await payload.updateGlobal({ slug: 'site', data: { organisationName: 'Northfield Food Network', senderEmail: 'alerts@example.org' } })
   housing = await payload.create({ collection: 'topics', data: { name: 'Housing', description: 'Homes and rents.' } })
 })
 afterAll(async () => {
   await ctx?.stop()
+  await sink?.close()
 })
 
 type Page = { status: number; headers: Headers; html: string }
+const post = async (path: string, form: string): Promise<Page> => {
+  const response = await (await import('@/app/(site)/subscribe/route')).POST(
+    new Request(`${SITE}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.9' }, body: form }),
+  )
+  return { status: response.status, headers: response.headers, html: await response.text() }
+}
+
 const get = async (path: string, headers: Record<string, string> = {}): Promise<Page> => {
   const url = `${SITE}${path}`
   const request = new Request(url, { headers })
@@ -34,6 +45,7 @@ const get = async (path: string, headers: Record<string, string> = {}): Promise<
   if (item) response = await (await import(`@/app/(site)/${item[1]}/[slug]/route`)).GET(request, { params: Promise.resolve({ slug: decodeURIComponent(item[2]!) }) })
   else if (topic) response = await (await import('@/app/(site)/topics/[slug]/route')).GET(request, { params: Promise.resolve({ slug: decodeURIComponent(topic[1]!) }) })
   else if (pathname === '/archive') response = await (await import('@/app/(site)/archive/route')).GET(request)
+  else if (pathname === '/subscribe') response = await (await import('@/app/(site)/subscribe/route')).GET(request)
   else response = await (await import('@/app/(site)/route')).GET(request)
   return { status: response.status, headers: response.headers, html: await response.text() }
 }
@@ -147,5 +159,30 @@ describe('lists', () => {
     expect(page.html).not.toContain('Not about homes')
     expect(page.html).toContain(`href="${SITE}/topics/housing/feed.xml"`)
     expect((await get('/topics/nothing-here')).status).toBe(404)
+  })
+})
+
+describe('the sign-up form', () => {
+  it('asks for an address, topics and urgency with labels, and keeps what was typed when it refuses it', async () => {
+    const form = await get('/subscribe')
+    expect(form.status).toBe(200)
+    expect(form.html).toContain('<label for="email">Email address</label>')
+    expect(form.html).toContain('<input type="checkbox" name="topics" value="housing"> Housing')
+    const refused = await post('/subscribe', 'email=not-an-address&topics=housing&urgentOnly=on')
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('<p id="email-error" role="alert" class="notice" style="border-color:#a50e0e">Enter an email address such as name@example.org.</p>')
+    expect(refused.html).toContain('value="not-an-address" aria-invalid="true" aria-describedby="email-error"')
+    expect(refused.html).toContain('value="housing" checked')
+    expect(refused.html).toContain('name="urgentOnly" checked')
+    expect((await payload.count({ collection: 'subscribers' })).totalDocs).toBe(0)
+  })
+
+  it('signs a person up without JavaScript and sends them one confirmation link', async () => {
+    const done = await post('/subscribe', 'email=Reader%40Example.net&topics=housing')
+    expect(done.status).toBe(202)
+    expect(done.html).toContain('<h1>Check your inbox</h1>')
+    const subscriber = (await payload.find({ collection: 'subscribers', where: { email: { equals: 'reader@example.net' } }, depth: 0 })).docs[0]
+    expect(subscriber).toMatchObject({ status: 'pending', topics: [housing.id], urgentOnly: false, consent: { source: 'site-form' } })
+    expect(sink.messages.filter((message) => message.to === 'reader@example.net').map((message) => message.subject)).toEqual(['Confirm your alerts from Northfield Food Network'])
   })
 })

@@ -74,7 +74,7 @@ export function sitePage(request: Request, site: SiteContext, spec: PageSpec): R
   const html = `<!doctype html>
 <html lang="en"><head>${head.join('\n')}</head>
 <body>
-<header class="site"><div class="wrap"><a class="name" href="/">${escapeHtml(site.organisation)}</a><nav aria-label="Site"><a href="/archive">All statements</a><a href="/feed.xml">Feed</a></nav></div></header>
+<header class="site"><div class="wrap"><a class="name" href="/">${escapeHtml(site.organisation)}</a><nav aria-label="Site"><a href="/archive">All statements</a><a href="/subscribe">Email alerts</a><a href="/feed.xml">Feed</a></nav></div></header>
 <main id="main"><div class="wrap">${spec.main}</div></main>
 <footer class="site"><div class="wrap">${escapeHtml(site.organisation)} · Follow every statement by <a href="/feed.xml">RSS</a>, <a href="/feed.atom">Atom</a> or <a href="/feed.json">JSON Feed</a>.</div></footer>
 </body></html>`
