@@ -11,7 +11,7 @@ import path from 'node:path'
 
 import axe from 'axe-core'
 import pg from 'pg'
-import { chromium } from 'playwright-core'
+import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
 import { freePort } from '../helpers/free-port'
@@ -194,6 +194,57 @@ it('has no serious or critical accessibility problems on any public page type (a
     await browser.close()
   }
 }, 120_000)
+
+it('lets a reader subscribe on the site, confirm from the email, change topics and leave with one click, in a browser', async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+  const inbox = `http://127.0.0.1:${ports.mail}/inbox`
+  /** Opens the newest message to `to` with `subject` in the local mail sink's inbox. */
+  const openMail = async (page: Page, to: string, subject: RegExp) => {
+    await until(async () => {
+      await page.goto(inbox)
+      return (await page.locator('tr', { hasText: to }).filter({ hasText: subject }).count()) > 0
+    }, 60, `an email to ${to}`)
+    await page.locator('tr', { hasText: to }).filter({ hasText: subject }).first().getByRole('link').click()
+  }
+  try {
+    const page = await browser.newPage()
+    await page.goto(url('/subscribe'))
+    await page.getByLabel('Email address').fill('journey@example.net')
+    await page.getByRole('checkbox').first().check()
+    await page.getByRole('button', { name: 'Sign up' }).click()
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your inbox')
+
+    await openMail(page, 'journey@example.net', /Confirm your alerts/)
+    await page.getByRole('link', { name: 'Confirm my alerts' }).click()
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed')
+
+    // An alert arrives; its preferences link lets them change what they get.
+    const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
+    const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
+    const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
+    const published = await fetch(url('/api/announcements'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
+      body: JSON.stringify({ title: 'Winter appeal opens', summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }),
+    })
+    expect(published.status).toBe(201)
+    await openMail(page, 'journey@example.net', /Winter appeal opens/)
+    const unsubscribeHref = await page.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')
+    await page.getByRole('link', { name: 'Change what you receive' }).click()
+    await page.getByRole('checkbox', { name: /urgent/i }).check()
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved.')
+
+    // Leaving: the email's link, one button.
+    await page.goto(unsubscribeHref!)
+    await page.getByRole('button', { name: 'Unsubscribe' }).click()
+    await expect.poll(() => page.locator('body').textContent()).toContain('You are unsubscribed')
+    const { docs } = (await (await fetch(url('/api/subscribers?where[email][equals]=journey@example.net&depth=0'), { headers: { authorization: `JWT ${token}` } })).json()) as { docs: { status: string; urgentOnly: boolean }[] }
+    expect(docs).toEqual([expect.objectContaining({ status: 'unsubscribed', urgentOnly: true })])
+  } finally {
+    await browser.close()
+  }
+}, 180_000)
 
 it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a browser (screenshot saved)', async () => {
   const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.db}/postgres` })
