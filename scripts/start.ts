@@ -131,7 +131,7 @@ async function start(): Promise<void> {
     await waitFor(async () => {
       await fetch(`${sink}/inbox`)
     }, 30)
-    Object.assign(childEnv, { SENDGRID_API_KEY: 'local-mail-sink', SENDGRID_BASE_URL: sink })
+    Object.assign(childEnv, { SENDGRID_API_KEY: 'SG.local-mail-sink', SENDGRID_BASE_URL: sink })
     console.log(`SENDGRID_API_KEY is not set: alert emails go to the local mail sink, inbox at ${sink}/inbox`)
   }
 
