@@ -5,7 +5,7 @@ import type { SendGridMailer } from '../src/adapters/sendgrid-mailer'
 import { confirmationMessage } from '../src/domain/email/confirmation-message'
 import { CONFIRM_DAYS, confirmationUrl } from '../src/lib/email/confirmation-link'
 import type { Env } from '../src/lib/env'
-import { isMongo, runSql } from '../src/lib/postgres-sql'
+import { isMongo, runSql, sqlList } from '../src/lib/postgres-sql'
 import { siteBaseUrl } from '../src/lib/site-url'
 
 const CONFIRM_URL = '{{confirm_url}}'
@@ -18,11 +18,7 @@ async function markSent(payload: Payload, ids: (number | string)[], at: Date): P
     await payload.update({ collection: 'subscribers', where: { id: { in: ids } }, data: { confirmationSentAt: at.toISOString() }, depth: 0 })
     return
   }
-  const list = sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  )
-  await runSql(payload, sql`update subscribers set confirmation_sent_at = ${at.toISOString()} where id in (${list})`)
+  await runSql(payload, sql`update subscribers set confirmation_sent_at = ${at.toISOString()} where id in (${sqlList(ids)})`)
 }
 
 /**

@@ -8,9 +8,9 @@ import type { ChannelPort, DeliveryReceipt, PlannedUnit } from '@/domain/ports'
 import { Coalescer } from '@/lib/coalesce'
 import { affectedScopes, allScopes } from '@/lib/feeds/affected-scopes'
 import { buildFeed, type BuildResult } from '@/lib/feeds/build-feed'
+import { type FeedEnv, feedSettings } from '@/lib/feeds/feed-settings'
 import { feedRebuild } from '@/lib/ops/metrics'
 import type { Feed as FeedRow } from '@/payload-types'
-import { type FeedEnv, feedSettings } from '@/lib/feeds/feed-settings'
 
 import type { WebSubHub } from './websub-hub'
 

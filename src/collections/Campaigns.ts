@@ -2,15 +2,14 @@ import type { CollectionConfig, PayloadHandler } from 'payload'
 
 import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
-import { hasRole } from '@/access/roles'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 import { campaignStatsForItem } from '@/lib/email/campaign-stats'
+import { refusalUnless } from '@/lib/http/refusal'
 
 /** GET /api/campaigns/for-item?collection=…&itemId=…: an item's campaigns and their counts (editors and admins). */
 const forItem: PayloadHandler = async (req) => {
-  if (!hasRole(req.user as { role?: 'admin' | 'editor' | 'author' } | null, 'editor', 'admin')) {
-    return Response.json({ message: 'Only editors and admins can see email campaigns.' }, { status: req.user ? 403 : 401 })
-  }
+  const refused = refusalUnless(req, ['editor', 'admin'], 'Only editors and admins can see email campaigns.')
+  if (refused) return refused
   const collection = String(req.query.collection ?? '')
   const itemId = String(req.query.itemId ?? '')
   if (!(PUBLISHABLE_COLLECTIONS as readonly string[]).includes(collection) || !/^[\w-]{1,64}$/.test(itemId)) {

@@ -2,7 +2,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 
 import type { DeliveryState } from '@/domain/ledger'
-import { isMongo, runSql } from '@/lib/postgres-sql'
+import { commaSeparated, isMongo, runSql, sqlList } from '@/lib/postgres-sql'
 import type { Delivery } from '@/payload-types'
 
 export type DeliveryPatch = {
@@ -58,13 +58,9 @@ export async function compareAndSetDelivery(
     assignments.push(sql`${sql.raw(columns[key])} = ${value instanceof Date ? value.toISOString() : value}`)
   }
   if (patch.countAttempt) assignments.push(sql`attempts = attempts + 1`)
-  const fromList = sql.join(
-    from.map((state) => sql`${state}`),
-    sql`, `,
-  )
   const result = await runSql(
     payload,
-    sql`update deliveries set ${sql.join(assignments, sql`, `)} where id = ${id} and state::text in (${fromList}) returning id`,
+    sql`update deliveries set ${commaSeparated(assignments)} where id = ${id} and state::text in (${sqlList(from)}) returning id`,
   )
   return result.rows.length === 1
 }
@@ -125,9 +121,8 @@ export async function ensureDeliveries(payload: Payload, units: UnitSpec[]): Pro
   for (let start = 0; start < units.length; start += ENSURE_CHUNK) {
     const chunk = units.slice(start, start + ENSURE_CHUNK)
     const now = new Date().toISOString()
-    const values = sql.join(
+    const values = commaSeparated(
       chunk.map((unit) => sql`(${unit.event}, ${unit.collection}, ${unit.itemId}, ${unit.channel}, ${unit.unitKey}, 'pending', ${unit.urgency}, ${unit.size ?? 1}, 0, ${now}, ${now})`),
-      sql`, `,
     )
     await runSql(
       payload,

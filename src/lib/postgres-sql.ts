@@ -1,4 +1,4 @@
-import type { sql } from '@payloadcms/db-postgres'
+import { sql } from '@payloadcms/db-postgres'
 import type { Payload, PayloadRequest } from 'payload'
 
 /** A statement built with drizzle's `sql` template. */
@@ -20,5 +20,11 @@ export async function runSql<Row = Record<string, unknown>>(payload: Payload, qu
   const session = req?.transactionID ? db.sessions?.[String(await req.transactionID)] : undefined
   return (await (session?.db ?? db.drizzle).execute(query)) as SqlRows<Row>
 }
+
+/** SQL fragments joined with commas: the rows of a VALUES list, the columns of a SET. */
+export const commaSeparated = (parts: SQL[]): SQL => sql.join(parts, sql`, `)
+
+/** Values as a comma-separated list of parameters, for `in (…)`. */
+export const sqlList = (values: readonly unknown[]): SQL => commaSeparated(values.map((value) => sql`${value}`))
 
 export const isMongo = (payload: Payload) => payload.db.name === 'mongoose'

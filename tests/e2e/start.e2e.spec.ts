@@ -26,6 +26,22 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARTIFACTS = path.resolve('artifacts')
 const url = (p: string) => `http://127.0.0.1:${ports.app}${p}`
 
+/** The first admin's credentials, as `npm start` printed them. */
+const firstAdmin = () => {
+  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
+  return { email: email!, password: password! }
+}
+/** The first admin's API headers (JSON, signed in). */
+const adminHeaders = async () => {
+  const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(firstAdmin()) })).json()) as { token: string }
+  return { 'content-type': 'application/json', authorization: `JWT ${token}` }
+}
+/** Publishes an urgent announcement through the REST API as the first admin. */
+const publishUrgent = async (title: string) => {
+  const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
+  return fetch(url('/api/announcements'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ title, summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }) })
+}
+
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = net.connect(port, '127.0.0.1')
@@ -134,21 +150,14 @@ it('serves the feeds the worker built from the seeded content', async () => {
 
 it('runs the local mail sink when no SendGrid key is set, and alerts go there', async () => {
   expect(output).toContain(`inbox at http://127.0.0.1:${ports.mail}/inbox`)
-  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
-  const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
-  const headers = { 'content-type': 'application/json', authorization: `JWT ${token}` }
-  const subscriber = await fetch(url('/api/subscribers'), { method: 'POST', headers, body: JSON.stringify({ email: 'reader@example.net', status: 'confirmed' }) })
+  const subscriber = await fetch(url('/api/subscribers'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ email: 'reader@example.net', status: 'confirmed' }) })
   expect(subscriber.status).toBe(201)
-  const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
-  const published = await fetch(url('/api/announcements'), { method: 'POST', headers, body: JSON.stringify({ title: 'An alert by email', summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }) })
-  expect(published.status).toBe(201)
+  expect((await publishUrgent('An alert by email')).status).toBe(201)
   await until(async () => (await (await fetch(`http://127.0.0.1:${ports.mail}/inbox`)).text()).includes('URGENT: An alert by email'), 60, 'the alert in the mail sink')
 })
 
 it('serves the delivery dashboard and the queue dashboard to the first admin, and answers the health probes', async () => {
-  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
-  const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
-  const headers = { authorization: `JWT ${token}` }
+  const headers = await adminHeaders()
   const dashboard = await fetch(url('/admin/deliveries'), { headers })
   expect(dashboard.status).toBe(200)
   const html = await dashboard.text()
@@ -219,15 +228,7 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed')
 
     // An alert arrives; its preferences link lets them change what they get.
-    const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
-    const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
-    const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
-    const published = await fetch(url('/api/announcements'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
-      body: JSON.stringify({ title: 'Winter appeal opens', summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }),
-    })
-    expect(published.status).toBe(201)
+    expect((await publishUrgent('Winter appeal opens')).status).toBe(201)
     await openMail(page, 'journey@example.net', /Winter appeal opens/)
     const unsubscribeHref = await page.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')
     await page.getByRole('link', { name: 'Change what you receive' }).click()
@@ -239,7 +240,7 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
     await page.goto(unsubscribeHref!)
     await page.getByRole('button', { name: 'Unsubscribe' }).click()
     await expect.poll(() => page.locator('body').textContent()).toContain('You are unsubscribed')
-    const { docs } = (await (await fetch(url('/api/subscribers?where[email][equals]=journey@example.net&depth=0'), { headers: { authorization: `JWT ${token}` } })).json()) as { docs: { status: string; urgentOnly: boolean }[] }
+    const { docs } = (await (await fetch(url('/api/subscribers?where[email][equals]=journey@example.net&depth=0'), { headers: await adminHeaders() })).json()) as { docs: { status: string; urgentOnly: boolean }[] }
     expect(docs).toEqual([expect.objectContaining({ status: 'unsubscribed', urgentOnly: true })])
   } finally {
     await browser.close()
@@ -256,7 +257,7 @@ it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a
   } finally {
     await client.end()
   }
-  const [, email, password] = /First admin created: (\S+) \/ (\S+)/.exec(output)!
+  const { email, password } = firstAdmin()
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } })
@@ -266,14 +267,8 @@ it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a
     await page.click('button[type="submit"]')
     await page.waitForURL((address) => !address.pathname.endsWith('/login'))
 
-    const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }
-    const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
-    const published = await fetch(url('/api/announcements'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
-      body: JSON.stringify({ title: 'Referral system near breaking point: what we are asking for', summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }),
-    })
-    expect(published.status).toBe(201)
+    const headers = await adminHeaders()
+    expect((await publishUrgent('Referral system near breaking point: what we are asking for')).status).toBe(201)
 
     // Reload until the campaign shows part-way: sent, but not to everyone yet.
     const progress = page.getByRole('progressbar', { name: /URGENT: Referral system near breaking point: what we are asking for/ })
@@ -292,7 +287,7 @@ it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a
     // Let it finish: the next test stops a quiet system.
     await until(
       async () => {
-        const open = await fetch(url('/api/deliveries?where[channel][equals]=email&where[state][not_equals]=sent&limit=1'), { headers: { authorization: `JWT ${token}` } })
+        const open = await fetch(url('/api/deliveries?where[channel][equals]=email&where[state][not_equals]=sent&limit=1'), { headers })
         return ((await open.json()) as { totalDocs: number }).totalDocs === 0
       },
       60,

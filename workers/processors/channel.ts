@@ -56,7 +56,8 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
   // new ones from starting; once the ones in flight are recorded, the queue slows down (rate limit) or
   // the channel pauses, rather than spending the job's attempts.
   const deliverAll = async (units: PlannedUnit[], planned: boolean) => {
-    const rows = await ensureDeliveries(ctx.payload, units.map(specOf))
+    const specs = units.map(specOf)
+    const rows = await ensureDeliveries(ctx.payload, specs)
     let next = 0
     let slowDown: number | undefined
     let refused: DeliveryError | undefined
@@ -64,7 +65,7 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
       while (next < units.length && slowDown === undefined && !refused) {
         const index = next++
         const unit = units[index]!
-        const failure = await deliverOne(unit, rows.get(specOf(unit).unitKey)!, planned && index === 0)
+        const failure = await deliverOne(unit, rows.get(specs[index]!.unitKey)!, planned && index === 0)
         if (failure?.pausesChannel) refused = failure
         if (failure?.retryAfterMs) slowDown = Math.max(slowDown ?? 0, failure.retryAfterMs)
       }

@@ -1,10 +1,12 @@
 'use client'
 
-import { Button, useConfig } from '@payloadcms/ui'
+import { useConfig } from '@payloadcms/ui'
 import { useRouter } from 'next/navigation'
 import React, { useState } from 'react'
 
 import type { DeliveryDashboardData } from '@/lib/ops/delivery-dashboard-data'
+
+import { actOnDelivery, type DeliveryAction, DeliveryActionButtons } from '../DeliveryActions'
 
 /** The units that need staff (failed, in doubt), with the reason and the actions the ledger allows. */
 export function AttentionList({ units }: { units: DeliveryDashboardData['attention'] }) {
@@ -15,10 +17,8 @@ export function AttentionList({ units }: { units: DeliveryDashboardData['attenti
   } = useConfig()
   const router = useRouter()
   const [notice, setNotice] = useState<string | undefined>()
-  const act = async (id: number | string, action: 'retry' | 'resend' | 'mark-sent') => {
-    const response = await fetch(`${api}/deliveries/${id}/${action}`, { method: 'POST', credentials: 'include' })
-    const body = (await response.json().catch(() => ({}))) as { message?: string }
-    setNotice(body.message ?? `The server answered ${response.status}.`)
+  const act = async (id: number | string, action: DeliveryAction) => {
+    setNotice(await actOnDelivery(api, id, action))
     router.refresh()
   }
   if (units.length === 0) return <p>Nothing needs you: no delivery has failed or is in doubt.</p>
@@ -47,20 +47,7 @@ export function AttentionList({ units }: { units: DeliveryDashboardData['attenti
               </td>
               <td>{unit.lastError ?? 'no reason recorded'}</td>
               <td style={{ whiteSpace: 'nowrap' }}>
-                {unit.state === 'failed' ? (
-                  <Button size="small" buttonStyle="secondary" onClick={() => void act(unit.id, 'retry')}>
-                    Retry
-                  </Button>
-                ) : (
-                  <>
-                    <Button size="small" buttonStyle="secondary" onClick={() => void act(unit.id, 'resend')}>
-                      Send again
-                    </Button>{' '}
-                    <Button size="small" buttonStyle="secondary" onClick={() => void act(unit.id, 'mark-sent')}>
-                      Mark as sent
-                    </Button>
-                  </>
-                )}
+                <DeliveryActionButtons state={unit.state} onAct={(action) => void act(unit.id, action)} />
               </td>
             </tr>
           ))}

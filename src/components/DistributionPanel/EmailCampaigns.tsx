@@ -1,8 +1,10 @@
 'use client'
 
-import React, { useCallback, useEffect, useState } from 'react'
+import React, { useCallback, useState } from 'react'
 
 import type { CampaignStats } from '@/lib/email/campaign-stats'
+
+import { usePolling } from '../usePolling'
 
 /** What SendGrid reported, in the order a message lives through it; people counted once each. */
 const ROWS = [
@@ -30,11 +32,7 @@ export function EmailCampaigns({ api, collection, itemId }: { api: string; colle
     if (response.ok) setCampaigns(((await response.json()) as { campaigns: CampaignStats[] }).campaigns)
   }, [api, collection, itemId])
 
-  useEffect(() => {
-    void load()
-    const timer = setInterval(() => void load(), 15_000)
-    return () => clearInterval(timer)
-  }, [load])
+  usePolling(load, 15_000)
 
   if (campaigns.length === 0) return null
   return (

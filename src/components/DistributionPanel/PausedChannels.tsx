@@ -1,9 +1,11 @@
 'use client'
 
 import { Button } from '@payloadcms/ui'
-import React, { useCallback, useEffect, useState } from 'react'
+import React, { useCallback, useState } from 'react'
 
 import type { ChannelPause } from '@/lib/channel-pause'
+
+import { usePolling } from '../usePolling'
 
 /**
  * Channels paused because a provider refused our credentials: the reason, since when, and (once the
@@ -18,11 +20,7 @@ export function PausedChannels({ api }: { api: string }) {
     if (response.ok) setPaused(((await response.json()) as { paused: ChannelPause[] }).paused)
   }, [api])
 
-  useEffect(() => {
-    void load()
-    const timer = setInterval(() => void load(), 10_000)
-    return () => clearInterval(timer)
-  }, [load])
+  usePolling(load, 10_000)
 
   const resume = async (channel: string) => {
     const response = await fetch(`${api}/deliveries/paused-channels/${channel}/resume`, { method: 'POST', credentials: 'include' })

@@ -1,10 +1,12 @@
 'use client'
 
-import { Button, useConfig, useDocumentInfo } from '@payloadcms/ui'
-import React, { useCallback, useEffect, useState } from 'react'
+import { useConfig, useDocumentInfo } from '@payloadcms/ui'
+import React, { useCallback, useState } from 'react'
 
 import type { Delivery } from '@/payload-types'
 
+import { actOnDelivery, type DeliveryAction, DeliveryActionButtons } from '../DeliveryActions'
+import { usePolling } from '../usePolling'
 import { EmailCampaigns } from './EmailCampaigns'
 import { PausedChannels } from './PausedChannels'
 import { summarise, type EventSummary } from './summarise'
@@ -47,16 +49,10 @@ export function DistributionPanel() {
   }, [api, collectionSlug, id])
 
   const active = events?.some((event) => event.active) ?? false
-  useEffect(() => {
-    void load()
-    const timer = setInterval(() => void load(), active ? 2_000 : 30_000)
-    return () => clearInterval(timer)
-  }, [load, active])
+  usePolling(load, active ? 2_000 : 30_000)
 
-  const act = async (delivery: Delivery, action: 'retry' | 'resend' | 'mark-sent') => {
-    const response = await fetch(`${api}/deliveries/${delivery.id}/${action}`, { method: 'POST', credentials: 'include' })
-    const body = (await response.json().catch(() => ({}))) as { message?: string }
-    setNotice(body.message ?? `The server answered ${response.status}.`)
+  const act = async (delivery: Delivery, action: DeliveryAction) => {
+    setNotice(await actOnDelivery(api, delivery.id, action))
     await load()
   }
 
@@ -89,20 +85,7 @@ export function DistributionPanel() {
                   <div>
                     {STATE_LABELS[delivery.state]}: {delivery.lastError ?? 'no reason recorded'}
                   </div>
-                  {delivery.state === 'failed' ? (
-                    <Button size="small" buttonStyle="secondary" onClick={() => void act(delivery, 'retry')}>
-                      Retry
-                    </Button>
-                  ) : (
-                    <>
-                      <Button size="small" buttonStyle="secondary" onClick={() => void act(delivery, 'resend')}>
-                        Send again
-                      </Button>{' '}
-                      <Button size="small" buttonStyle="secondary" onClick={() => void act(delivery, 'mark-sent')}>
-                        Mark as sent
-                      </Button>
-                    </>
-                  )}
+                  <DeliveryActionButtons state={delivery.state} onAct={(action) => void act(delivery, action)} />
                 </div>
               ))}
             </div>

@@ -2,7 +2,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload, Where } from 'payload'
 
 import { type Audience, type BatchRange, wantsAlert } from '@/domain/email/audience'
-import { isMongo, runSql, type SQL } from '@/lib/postgres-sql'
+import { isMongo, runSql, type SQL, sqlList } from '@/lib/postgres-sql'
 
 export type Recipient = { id: number | string; email: string }
 
@@ -18,10 +18,7 @@ function audienceSql(audience: Audience, snapshotAt: Date): SQL {
   const conditions = [sql`s.status = 'confirmed'`, sql`s.confirmed_at <= ${snapshotAt.toISOString()}`]
   if (!audience.urgent) conditions.push(sql`s.urgent_only is not true`)
   if (audience.topicIds.length > 0) {
-    const topics = sql.join(
-      audience.topicIds.map((id) => sql`${Number(id)}`),
-      sql`, `,
-    )
+    const topics = sqlList(audience.topicIds.map(Number))
     conditions.push(sql`(
       not exists (select 1 from subscribers_rels r where r.parent_id = s.id and r.path = 'topics')
       or exists (select 1 from subscribers_rels r where r.parent_id = s.id and r.path = 'topics' and r.topics_id in (${topics}))

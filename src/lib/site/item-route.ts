@@ -3,10 +3,11 @@ import { getPayload } from 'payload'
 
 import type { PublishableCollection } from '@/domain/events'
 import { escapeHtml } from '@/domain/escape-html'
+import { itemUrl } from '@/domain/item-url'
 
 import { itemMain, itemPath } from './page-parts'
 import { itemBySlug, siteContext } from './public-items'
-import { sitePage } from './site-page'
+import { notFoundPage, sitePage } from './site-page'
 
 /**
  * GET /<collection>/<slug>: the item's public page (200); a retracted one a short notice (410); a
@@ -19,9 +20,9 @@ export const itemRoute =
     const site = await siteContext(payload)
     const { slug } = await params
     const lookup = await itemBySlug(payload, collection, slug)
-    const path = `/${collection}/${encodeURIComponent(slug)}`
+    const path = itemUrl('', collection, slug)
     if (!lookup) {
-      return sitePage(request, site, { status: 404, title: 'Not found', path, noindex: true, main: '<h1>Not found</h1><p>There is no published statement at this address. <a href="/archive">See all statements</a>.</p>' })
+      return notFoundPage(request, site, path, 'There is no published statement at this address.')
     }
     if ('gone' in lookup) {
       return sitePage(request, site, {

@@ -1,4 +1,5 @@
 import { escapeHtml } from '@/domain/escape-html'
+import { itemUrl } from '@/domain/item-url'
 import { bodyHtml } from '@/lib/feeds/body-html'
 import type { Topic } from '@/payload-types'
 
@@ -12,7 +13,8 @@ export const timeElement = (iso: string) => `<time datetime="${escapeHtml(iso)}"
 export const fileSize = (bytes: number) =>
   bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`
 
-export const itemPath = (item: Pick<PublicItem, 'collection' | 'slug' | 'id'>) => `/${item.collection}/${encodeURIComponent(item.slug ?? String(item.id))}`
+/** An item's page, as a path on this site (links between pages stay relative). */
+export const itemPath = (item: Pick<PublicItem, 'collection' | 'slug' | 'id'>) => itemUrl('', item.collection, item.slug ?? String(item.id))
 
 const topicLinks = (topics: PublicItem['topics']) => {
   const named = (topics ?? []).filter((topic): topic is Topic => typeof topic === 'object' && topic !== null)

@@ -91,3 +91,7 @@ export function sitePage(request: Request, site: SiteContext, spec: PageSpec): R
   if (status === 200 && request.headers.has('if-none-match') && notModified(request.headers, etag, new Date())) return new Response(null, { status: 304, headers })
   return new Response(html, { status, headers })
 }
+
+/** The 404 page: what is not here, and the way back to what is. */
+export const notFoundPage = (request: Request, site: SiteContext, path: string, sentence: string): Response =>
+  sitePage(request, site, { status: 404, title: 'Not found', path, noindex: true, main: `<h1>Not found</h1><p>${escapeHtml(sentence)} <a href="/archive">See all statements</a>.</p>` })

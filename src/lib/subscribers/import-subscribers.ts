@@ -2,7 +2,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { PayloadRequest } from 'payload'
 
 import type { ImportRow, RejectedRow } from '@/domain/subscribers/csv-import'
-import { isMongo, runSql } from '@/lib/postgres-sql'
+import { commaSeparated, isMongo, runSql, sqlList } from '@/lib/postgres-sql'
 
 export type ImportSettings = {
   /** Ask each new person to confirm by email (they start pending) rather than add them confirmed. */
@@ -29,11 +29,7 @@ async function existingStatuses(req: PayloadRequest, emails: string[]): Promise<
       const { docs } = await req.payload.find({ collection: 'subscribers', where: { email: { in: chunk } }, pagination: false, depth: 0, select: { email: true, status: true }, req })
       for (const doc of docs) found.set(doc.email, doc.status)
     } else {
-      const list = sql.join(
-        chunk.map((email) => sql`${email}`),
-        sql`, `,
-      )
-      const { rows } = await runSql<{ email: string; status: string }>(req.payload, sql`select email, status from subscribers where email in (${list})`, req)
+      const { rows } = await runSql<{ email: string; status: string }>(req.payload, sql`select email, status from subscribers where email in (${sqlList(chunk)})`, req)
       for (const row of rows) found.set(row.email, row.status)
     }
   }
@@ -88,12 +84,11 @@ export async function importSubscribers(req: PayloadRequest, rows: ImportRow[], 
   }
 
   for (const chunk of chunks(fresh)) {
-    const values = sql.join(
+    const values = commaSeparated(
       chunk.map(
         (row) =>
           sql`(${row.email}, ${status}, ${row.urgentOnly}, ${settings.askToConfirm ? null : now}, ${row.consentedAt?.toISOString() ?? null}, 'import', ${settings.wordingVersion ?? null}, ${now}, ${now})`,
       ),
-      sql`, `,
     )
     const { rows: inserted } = await runSql<{ id: number; email: string }>(
       req.payload,
@@ -107,7 +102,7 @@ export async function importSubscribers(req: PayloadRequest, rows: ImportRow[], 
     alreadySubscribed += chunk.length - inserted.length
     const idByEmail = new Map(inserted.map((row) => [row.email, row.id]))
     const rels = chunk.flatMap((row) => (idByEmail.has(row.email) ? topicsOf(row).map((topicId, order) => sql`(${order + 1}, ${idByEmail.get(row.email)!}, 'topics', ${topicId})`) : []))
-    if (rels.length > 0) await runSql(req.payload, sql`insert into subscribers_rels ("order", parent_id, path, topics_id) values ${sql.join(rels, sql`, `)}`, req)
+    if (rels.length > 0) await runSql(req.payload, sql`insert into subscribers_rels ("order", parent_id, path, topics_id) values ${commaSeparated(rels)}`, req)
     addedIds.push(...inserted.map((row) => row.id))
   }
   if (addedIds.length > 0) await runSql(req.payload, sql`analyze subscribers`, req)
@@ -123,11 +118,7 @@ export async function linkToImport(req: PayloadRequest, importId: number | strin
       const session = (req.payload.db as unknown as { sessions?: Record<string, unknown> }).sessions?.[String(await req.transactionID)]
       await model.updateMany({ _id: { $in: chunk } }, { $set: { 'consent.import': importId } }, session ? { session } : {})
     } else {
-      const ids = sql.join(
-        chunk.map((id) => sql`${id}`),
-        sql`, `,
-      )
-      await runSql(req.payload, sql`update subscribers set consent_import_id = ${importId} where id in (${ids})`, req)
+      await runSql(req.payload, sql`update subscribers set consent_import_id = ${importId} where id in (${sqlList(chunk)})`, req)
     }
   }
 }

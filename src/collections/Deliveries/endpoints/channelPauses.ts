@@ -1,9 +1,9 @@
 import type { Endpoint, PayloadHandler } from 'payload'
 
-import { hasRole } from '@/access/roles'
 import { appRedis } from '@/lib/app-redis'
 import { ChannelPauses } from '@/lib/channel-pause'
 import { getEnv } from '@/lib/env'
+import { refusalUnless } from '@/lib/http/refusal'
 import { logger } from '@/lib/logger'
 
 const pauses = async () => new ChannelPauses(await appRedis(), getEnv().QUEUE_PREFIX)
@@ -25,9 +25,8 @@ const list: PayloadHandler = async (req) => {
 
 /** POST: resume a paused channel once its credentials are fixed (editors and admins). */
 const resume: PayloadHandler = async (req) => {
-  if (!hasRole(req.user as { role?: 'admin' | 'editor' | 'author' } | null, 'editor', 'admin')) {
-    return Response.json({ message: 'Only editors and admins can resume a channel.' }, { status: req.user ? 403 : 401 })
-  }
+  const refused = refusalUnless(req, ['editor', 'admin'], 'Only editors and admins can resume a channel.')
+  if (refused) return refused
   const channel = String(req.routeParams?.channel ?? '')
   try {
     const paused = await (await pauses()).list()

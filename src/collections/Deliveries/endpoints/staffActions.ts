@@ -1,6 +1,6 @@
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 
-import { hasRole } from '@/access/roles'
+import { refusalUnless } from '@/lib/http/refusal'
 import { compareAndSetDelivery } from '@/lib/ledger'
 import { logger } from '@/lib/logger'
 import { redeliverEvent } from '@/lib/redeliver'
@@ -41,9 +41,8 @@ const markSent: Action = async (req, delivery) => {
 const handler =
   (name: string, action: Action): PayloadHandler =>
   async (req) => {
-    if (!hasRole(req.user as { role?: 'admin' | 'editor' | 'author' } | null, 'editor', 'admin')) {
-      return Response.json({ message: 'Only editors and admins can act on deliveries.' }, { status: req.user ? 403 : 401 })
-    }
+    const refused = refusalUnless(req, ['editor', 'admin'], 'Only editors and admins can act on deliveries.')
+    if (refused) return refused
     const id = req.routeParams?.id as string
     const delivery = await req.payload.findByID({ collection: 'deliveries', id, depth: 0, disableErrors: true })
     if (!delivery) return Response.json({ message: 'No such delivery.' }, { status: 404 })

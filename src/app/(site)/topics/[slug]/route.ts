@@ -4,7 +4,7 @@ import { getPayload } from 'payload'
 import { escapeHtml } from '@/domain/escape-html'
 import { itemList, pageNumber, pager } from '@/lib/site/page-parts'
 import { latestItems, siteContext } from '@/lib/site/public-items'
-import { sitePage } from '@/lib/site/site-page'
+import { notFoundPage, sitePage } from '@/lib/site/site-page'
 import type { Topic } from '@/payload-types'
 
 export const dynamic = 'force-dynamic'
@@ -16,7 +16,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const { slug } = await params
   const path = `/topics/${encodeURIComponent(slug)}`
   const topic = (await payload.find({ collection: 'topics', where: { slug: { equals: slug } }, depth: 0, limit: 1 })).docs[0] as Topic | undefined
-  if (!topic) return sitePage(request, site, { status: 404, title: 'Not found', path, noindex: true, main: '<h1>Not found</h1><p>There is no such topic. <a href="/archive">See all statements</a>.</p>' })
+  if (!topic) return notFoundPage(request, site, path, 'There is no such topic.')
   const page = pageNumber(request)
   const { items, hasMore } = await latestItems(payload, page, topic)
   return sitePage(request, site, {
