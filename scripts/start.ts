@@ -7,6 +7,7 @@
  */
 import '../src/lib/load-dotenv'
 
+import { randomBytes } from 'node:crypto'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -81,6 +82,16 @@ function needsBuild(): boolean {
   return !fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestSourceTime()
 }
 
+/** The local launcher's key for social credentials, made once per data directory (readable by its owner only). */
+function localSocialKey(dataDir: string): string {
+  const file = path.join(dataDir, 'social-credentials-key')
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
+  const key = randomBytes(32).toString('hex')
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(file, `${key}\n`, { mode: 0o600 })
+  return key
+}
+
 const isLocal = (url: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname)
 
 async function start(): Promise<void> {
@@ -96,6 +107,11 @@ async function start(): Promise<void> {
     const probe = parseEnv({ ...childEnv, NODE_ENV: 'development' })
     childEnv.PAYLOAD_SECRET = probe.PAYLOAD_SECRET
     console.log(`PAYLOAD_SECRET is not set: using the local secret in ${devSecretPath(dataDir)} (set PAYLOAD_SECRET for a real deployment)`)
+  }
+  if (!childEnv.SOCIAL_CREDENTIALS_KEY) {
+    // The same for the key that seals social accounts' credentials: kept beside the local secret.
+    childEnv.SOCIAL_CREDENTIALS_KEY = localSocialKey(dataDir)
+    console.log(`SOCIAL_CREDENTIALS_KEY is not set: using the local key in ${path.join(dataDir, 'social-credentials-key')}`)
   }
   const env = parseEnv(childEnv)
 

@@ -81,6 +81,7 @@ export interface Config {
     campaigns: Campaign;
     'email-events': EmailEvent;
     accounts: Account;
+    'social-posts': SocialPost;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -102,6 +103,7 @@ export interface Config {
     campaigns: CampaignsSelect<false> | CampaignsSelect<true>;
     'email-events': EmailEventsSelect<false> | EmailEventsSelect<true>;
     accounts: AccountsSelect<false> | AccountsSelect<true>;
+    'social-posts': SocialPostsSelect<false> | SocialPostsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -526,7 +528,7 @@ export interface Delivery {
   itemId: string;
   channel: string;
   unitKey: string;
-  state: 'pending' | 'sending' | 'sent' | 'failed' | 'in_doubt';
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'in_doubt' | 'cancelled';
   urgency: 'urgent' | 'standard';
   /**
    * Things this unit carries, e.g. recipients in an email batch.
@@ -719,6 +721,67 @@ export interface Account {
   createdAt: string;
 }
 /**
+ * Posts waiting for their time, and what each network answered. Edit the text or time, cancel, or post now while a post waits.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "social-posts".
+ */
+export interface SocialPost {
+  id: number;
+  /**
+   * Counted as the network counts: Mastodon 500 characters (a link counts 23), Bluesky 300.
+   */
+  text: string;
+  /**
+   * When it goes out. Urgent items: at once; standard ones: the account’s next free slot.
+   */
+  scheduledAt: string;
+  state: 'scheduled' | 'posting' | 'posted' | 'failed' | 'cancelled' | 'deleted';
+  /**
+   * What the network answered when it last refused or failed.
+   */
+  lastError?: string | null;
+  /**
+   * The post on the network.
+   */
+  remoteUrl?: string | null;
+  account?: (number | null) | Account;
+  network: 'mastodon' | 'bluesky' | 'webhook';
+  kind: 'statement' | 'correction';
+  /**
+   * The post this correction answers.
+   */
+  replyTo?: (number | null) | SocialPost;
+  collection: 'announcements' | 'reports';
+  itemId: string;
+  urgency: 'urgent' | 'standard';
+  event: number | OutboxEvent;
+  /**
+   * Its unit in the delivery ledger.
+   */
+  delivery: number | Delivery;
+  /**
+   * Also the idempotency key the network sees on every attempt.
+   */
+  unitKey: string;
+  link: string;
+  cardTitle?: string | null;
+  cardDescription?: string | null;
+  /**
+   * Bluesky: the record key chosen when the post was planned.
+   */
+  recordKey?: string | null;
+  textEdited?: boolean | null;
+  remoteId?: string | null;
+  postedAt?: string | null;
+  /**
+   * When a retraction removed it from the network.
+   */
+  deletedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
@@ -797,6 +860,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'accounts';
         value: number | Account;
+      } | null)
+    | ({
+        relationTo: 'social-posts';
+        value: number | SocialPost;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1164,6 +1231,37 @@ export interface AccountsSelect<T extends boolean = true> {
               id?: T;
             };
       };
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "social-posts_select".
+ */
+export interface SocialPostsSelect<T extends boolean = true> {
+  text?: T;
+  scheduledAt?: T;
+  state?: T;
+  lastError?: T;
+  remoteUrl?: T;
+  account?: T;
+  network?: T;
+  kind?: T;
+  replyTo?: T;
+  collection?: T;
+  itemId?: T;
+  urgency?: T;
+  event?: T;
+  delivery?: T;
+  unitKey?: T;
+  link?: T;
+  cardTitle?: T;
+  cardDescription?: T;
+  recordKey?: T;
+  textEdited?: T;
+  remoteId?: T;
+  postedAt?: T;
+  deletedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

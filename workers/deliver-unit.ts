@@ -1,20 +1,24 @@
 import type { Payload } from 'payload'
 
 import { DeliveryError } from '../src/domain/errors'
-import type { PipelineEvent, Urgency } from '../src/domain/events'
+import type { Urgency } from '../src/domain/events'
 import { SENDABLE_FROM, type InDoubtPolicy } from '../src/domain/ledger'
-import type { ChannelPort, ItemSnapshot, PlannedUnit } from '../src/domain/ports'
+import type { DeliveryReceipt } from '../src/domain/ports'
 import { compareAndSetDelivery } from '../src/lib/ledger'
 import type { Delivery } from '../src/payload-types'
 
-export type UnitOutcome = 'sent' | 'already-sent' | 'held-in-doubt' | 'taken'
+export type UnitOutcome = 'sent' | 'already-sent' | 'held-in-doubt' | 'taken' | 'cancelled' | 'handed-off'
 
 export type DeliverContext = {
   payload: Payload
-  channel: ChannelPort
   inDoubtPolicy: Record<Urgency, InDoubtPolicy>
   /** A "sending" unit older than this was interrupted (its job's lock expired), not in progress. */
   lockMs: number
+  /**
+   * The provider recognises a repeat of the same unit (Mastodon's Idempotency-Key, a Bluesky record
+   * key): an interrupted unit is sent again whatever the policy, as the repeat cannot double it.
+   */
+  idempotent?: boolean
 }
 
 export const INTERRUPTED_MESSAGE =
@@ -24,12 +28,13 @@ export const INTERRUPTED_MESSAGE =
  * Drives one unit through the ledger: claim it (pending/failed → sending, atomically), deliver, record
  * sent or failed. A unit found "sending" by a later attempt was interrupted mid-send: it becomes
  * in_doubt, and the in-doubt policy for its urgency decides between sending again and holding it for
- * staff. Throws the adapter's DeliveryError after recording it.
+ * staff. `send` does the delivery; its DeliveryError is thrown on after it is recorded.
  */
-export async function deliverUnit(row: Delivery, unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot, ctx: DeliverContext): Promise<UnitOutcome> {
-  const { payload, channel } = ctx
+export async function deliverUnit(row: Delivery, send: () => Promise<DeliveryReceipt>, ctx: DeliverContext): Promise<UnitOutcome> {
+  const { payload } = ctx
   let state = row.state
   if (state === 'sent') return 'already-sent'
+  if (state === 'cancelled') return 'cancelled'
 
   if (state === 'sending') {
     const startedAt = row.sendingAt ? new Date(row.sendingAt).getTime() : 0
@@ -38,12 +43,12 @@ export async function deliverUnit(row: Delivery, unit: PlannedUnit, event: Pipel
     state = 'in_doubt'
   }
 
-  if (state === 'in_doubt' && ctx.inDoubtPolicy[row.urgency] === 'hold') return 'held-in-doubt'
+  if (state === 'in_doubt' && ctx.inDoubtPolicy[row.urgency] === 'hold' && !ctx.idempotent) return 'held-in-doubt'
   const claimFrom = state === 'in_doubt' ? ['in_doubt' as const] : SENDABLE_FROM
   if (!(await compareAndSetDelivery(payload, row.id, claimFrom, 'sending', { countAttempt: true, sendingAt: new Date() }))) return 'taken'
 
   try {
-    const receipt = await channel.deliver(unit, event, item)
+    const receipt = await send()
     await compareAndSetDelivery(payload, row.id, ['sending'], 'sent', { sentAt: new Date(), detail: receipt.detail ?? null, lastError: null })
     return 'sent'
   } catch (error) {

@@ -6,23 +6,31 @@ import { EmailChannel } from '../src/adapters/email-channel'
 import { FeedChannel } from '../src/adapters/feed-channel'
 import { LogChannel } from '../src/adapters/log-channel'
 import { SendGridMailer } from '../src/adapters/sendgrid-mailer'
+import { SocialChannel } from '../src/adapters/social-channel'
+import { BlueskyPoster } from '../src/adapters/social/bluesky-poster'
+import { MastodonPoster } from '../src/adapters/social/mastodon-poster'
+import { WebhookPoster } from '../src/adapters/social/webhook-poster'
 import { WebSubHub } from '../src/adapters/websub-hub'
 import type { Urgency } from '../src/domain/events'
 import { parseInDoubtPolicy } from '../src/domain/ledger'
 import type { ChannelPort } from '../src/domain/ports'
+import { SOCIAL_NETWORKS, type SocialNetwork } from '../src/domain/social/fit-post'
 import { CHANNEL_NAMES, channelOfQueue, configuredChannels } from '../src/jobs/channels'
 import { jobOptions } from '../src/jobs/options'
-import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue } from '../src/jobs/queues'
+import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from '../src/jobs/queues'
 import { ChannelPauses } from '../src/lib/channel-pause'
 import type { Env } from '../src/lib/env'
 import { createRedis } from '../src/lib/redis'
 import { jobDuration, watchQueues } from '../src/lib/ops/metrics'
 import { withRedisLock } from '../src/lib/redis-lock'
+import { AccountRateLimits } from '../src/lib/social/account-rate-limits'
 import { sendImportConfirmations } from './confirmations'
 import { sweepExpiries } from './expiry'
 import { processChannelJob } from './processors/channel'
 import { processFanoutJob } from './processors/fanout'
 import { startRelay } from './relay'
+import { processSocialJob } from './social-posts'
+import { sweepSocialPosts } from './social-sweep'
 
 type Logger = {
   debug: (o: object, m: string) => void
@@ -31,13 +39,17 @@ type Logger = {
   error: (o: object, m: string) => void
 }
 
-/** The channels this installation delivers to (`configuredChannels`), as adapters. */
-export function channelRegistry(payload: Payload, env: Env, logger: Logger): ChannelPort[] {
+/**
+ * The channels this installation delivers to (`configuredChannels`), as adapters. The social channel
+ * hands its posts to its networks' queues through `socialQueue`.
+ */
+export function channelRegistry(payload: Payload, env: Env, logger: Logger, socialQueue: (network: SocialNetwork) => Queue): ChannelPort[] {
   const names = configuredChannels(env)
   const build: Record<(typeof CHANNEL_NAMES)[number], () => ChannelPort> = {
     log: () => new LogChannel(logger, env.LOG_CHANNEL_FILE),
     feeds: () => new FeedChannel(payload, env, env.WEBSUB_HUB_URL ? new WebSubHub(env.WEBSUB_HUB_URL) : undefined),
     email: () => new EmailChannel(payload, env, new SendGridMailer(env.SENDGRID_API_KEY!, env.SENDGRID_BASE_URL)),
+    social: () => new SocialChannel(payload, env, socialQueue),
   }
   return CHANNEL_NAMES.filter((name) => names.includes(name)).map((name) => build[name]())
 }
@@ -84,7 +96,6 @@ const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.
 export async function startPipeline(payload: Payload, env: Env, logger: Logger): Promise<Pipeline> {
   const prefix = env.QUEUE_PREFIX
   const options = jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS })
-  const channels = channelRegistry(payload, env, logger)
   const inDoubtPolicy = parseInDoubtPolicy(env.IN_DOUBT_POLICY)
   const connections: Redis[] = []
   const connection = (role: 'worker' | 'producer') => {
@@ -104,11 +115,18 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   const workers: Worker[] = []
   const workedQueues: Queue[] = []
   const queueConnection = connection('producer')
+  const socialQueues = new Map<SocialNetwork, Queue>()
+  const socialQueue = (network: SocialNetwork) => {
+    let queue = socialQueues.get(network)
+    if (!queue) socialQueues.set(network, (queue = watch(new Queue(socialQueueName(network), { connection: queueConnection, prefix }), socialQueueName(network))))
+    return queue
+  }
+  const channels = channelRegistry(payload, env, logger, socialQueue)
   const stopWatching = watchQueues(() => workedQueues)
   const startWorker = (
     queue: string,
     lane: Urgency | undefined,
-    processor: (job: Job, worker: Worker) => Promise<unknown>,
+    processor: (job: Job, worker: Worker, token: string | undefined) => Promise<unknown>,
     yieldTo?: Queue,
   ) => {
     const concurrency = lane === 'urgent' ? env.WORKER_URGENT_CONCURRENCY : env.WORKER_CONCURRENCY
@@ -122,7 +140,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       const started = Date.now()
       const timer = jobDuration.startTimer({ queue, channel: channelOfQueue(queue) })
       try {
-        const result = await processor(job, worker)
+        const result = await processor(job, worker, token)
         timer({ outcome: 'completed' })
         logger.info({ ...jobContext(queue, job), ms: Date.now() - started, result }, 'job done')
         return result
@@ -175,6 +193,21 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     if (enabled(env, 'fanout')) startWorker(fanoutQueue(lane), lane, (job) => processFanoutJob(job, payload))
   }
 
+  // The social channel's posts wait for their time on a queue per network, worked by every process
+  // that runs the social channel, whatever its lanes: urgent posts are taken first by priority.
+  const socialRuns = channels.some((channel) => channel.name === 'social') && enabled(env, 'social')
+  if (socialRuns) {
+    const socialContext = {
+      payload,
+      env,
+      posters: { mastodon: new MastodonPoster(), bluesky: new BlueskyPoster(), webhook: new WebhookPoster() },
+      limits: new AccountRateLimits(connection('producer'), prefix, env.SOCIAL_RATE_LIMITS),
+      inDoubtPolicy,
+      lockMs: env.WORKER_LOCK_MS,
+    }
+    for (const network of SOCIAL_NETWORKS) startWorker(socialQueueName(network), undefined, (job, _worker, token) => processSocialJob(job, token, socialContext))
+  }
+
   let reassertSchedules: NodeJS.Timeout | undefined
   if (enabled(env, 'scheduler')) {
     const scheduler = new Queue(SCHEDULER_QUEUE, { connection: connection('worker'), prefix })
@@ -183,8 +216,11 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     // Confirmation emails for imported people need SendGrid; without it no such sweep is scheduled.
     const mailer = env.SENDGRID_API_KEY ? new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL) : undefined
     const sweepLock = connection('producer')
+    const socialConfigured = channels.some((channel) => channel.name === 'social')
     const scheduleSweeps = async () => {
       await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
+      if (socialConfigured) await scheduler.upsertJobScheduler('social-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'social-sweep' })
+      else await scheduler.removeJobScheduler('social-sweep')
       if (mailer) await scheduler.upsertJobScheduler('confirmation-sweep', { every: env.CONFIRMATION_SWEEP_MS }, { name: 'confirmation-sweep' })
       else await scheduler.removeJobScheduler('confirmation-sweep')
     }
@@ -199,6 +235,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
         const sent = await withRedisLock(sweepLock, `${prefix}:lock:confirmation-sweep`, CONFIRMATION_SWEEP_LOCK_MS, () => sendImportConfirmations(payload, mailer, env))
         return sent === undefined ? { skipped: 'another sweep is running' } : { confirmationsSent: sent }
       }
+      if (job.name === 'social-sweep') return { requeued: await sweepSocialPosts(payload, socialQueue, options, { dueWithinMs: env.EXPIRY_SWEEP_MS, lockMs: env.WORKER_LOCK_MS }) }
       return { expired: await sweepExpiries(payload) }
     })
   }
@@ -221,7 +258,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       clearInterval(reassertSchedules)
       await relay?.stop()
       await Promise.all(workers.map((worker) => worker.close()))
-      await Promise.all([...queues, ...workedQueues].map((queue) => queue.close()))
+      await Promise.all([...queues, ...workedQueues, ...socialQueues.values()].map((queue) => queue.close()))
       await flows?.close()
       for (const redis of connections) redis.disconnect()
     },

@@ -8,9 +8,10 @@ import { Feeds } from './Feeds'
 import { Media } from './Media'
 import { OutboxEvents } from './OutboxEvents'
 import { Reports } from './Reports'
+import { SocialPosts } from './SocialPosts'
 import { SubscriberImports } from './SubscriberImports'
 import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents, Accounts]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents, Accounts, SocialPosts]

@@ -4,12 +4,16 @@ import type { Urgency } from './events'
  * A unit of delivery moves pending → sending → sent | failed | in_doubt. "sending" is entered only
  * from pending, failed or in_doubt (a resend), atomically, so two workers can never both send a unit;
  * a unit found still "sending" by a later attempt was interrupted mid-send and becomes in_doubt: it may
- * or may not have reached the provider.
+ * or may not have reached the provider. A unit that waits for its time (a social post at its slot) can
+ * be cancelled instead, by staff or by the item's retraction: it will not be sent.
  */
-export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'in_doubt'] as const
+export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'in_doubt', 'cancelled'] as const
 export type DeliveryState = (typeof DELIVERY_STATES)[number]
 
 export const SENDABLE_FROM: DeliveryState[] = ['pending', 'failed']
+
+/** Units that can still be cancelled: not sent, not being sent, not in doubt. */
+export const CANCELLABLE_FROM: DeliveryState[] = ['pending', 'failed']
 
 export type InDoubtPolicy = 'resend' | 'hold'
 

@@ -38,8 +38,14 @@ export interface ChannelPort {
   handles(event: PipelineEvent, item: ItemSnapshot): boolean
   /** The units this event becomes on this channel. Called again on retries: must return the same keys. */
   plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
-  /** Delivers one unit. */
-  deliver(unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt>
+  /** Delivers one unit now. A channel has this or `handOff`. */
+  deliver?(unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt>
+  /**
+   * For channels whose units go out later, on queues of their own (a social post at its account's
+   * slot): makes sure the unit is waiting there. The unit stays pending in the ledger until that queue
+   * delivers it. Called again on retries and redeliveries: must be idempotent.
+   */
+  handOff?(unit: PlannedUnit, ledgerRow: { id: number | string; state: string }, event: PipelineEvent, item: ItemSnapshot): Promise<void>
   /**
    * Units that exist only once the planned ones have run, such as the hub pings a feed rebuild owes
    * for the feeds it changed. Asked after the planned units, on every attempt, and answered from
@@ -51,4 +57,30 @@ export interface ChannelPort {
    * content that changed while no worker ran (a seed, a restore, an upgrade). Says what it changed.
    */
   reconcile?(): Promise<string>
+}
+
+/** A post as a network adapter sends it, read fresh from the database when it goes out. */
+export type OutgoingPost = {
+  text: string
+  /** The item's public page: linked from the text (Bluesky: in a link facet) and shown as a card. */
+  link: string
+  card: { title: string; description: string }
+  /** The same for every attempt at this post: Mastodon's Idempotency-Key, the webhook's message id. */
+  idempotencyKey: string
+  /** Bluesky: the record key chosen when the post was planned, so a retry finds the post it made. */
+  recordKey?: string | null
+  /** The remote id of the post this one answers (a correction replies to the original). */
+  replyTo?: string | null
+}
+
+/** Where and as whom a post goes out; the credential is unsealed only in the worker, for the request. */
+export type SocialAccountAccess = { id: number | string; baseUrl: string; identifier?: string | null; credential: string }
+
+export type PostedReceipt = { remoteId: string; url?: string }
+
+/** A social network's API, as the post queues use it. Methods throw DeliveryError. */
+export interface SocialPoster {
+  publish(account: SocialAccountAccess, post: OutgoingPost): Promise<PostedReceipt>
+  /** Deletes a post made earlier; a post already gone counts as deleted. */
+  remove(account: SocialAccountAccess, remoteId: string, idempotencyKey: string): Promise<void>
 }

@@ -1,10 +1,11 @@
+import { SOCIAL_NETWORKS } from '@/domain/social/fit-post'
 import { ConfigError } from '@/lib/config-error'
 import type { Env } from '@/lib/env'
 
-import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue } from './queues'
+import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from './queues'
 
 /** Every channel there is, in delivery order. */
-export const CHANNEL_NAMES = ['log', 'feeds', 'email'] as const
+export const CHANNEL_NAMES = ['log', 'feeds', 'email', 'social'] as const
 
 /**
  * The channels this installation delivers to: every channel it is configured for (email needs
@@ -21,9 +22,10 @@ export function configuredChannels(env: Pick<Env, 'DELIVERY_CHANNELS' | 'SENDGRI
   return available.filter((name) => wanted.includes(name))
 }
 
-/** Every queue of this installation: the fan-out and each channel per lane, and the scheduler. */
+/** Every queue of this installation: the fan-out and each channel per lane, the social networks' post queues, and the scheduler. */
 export const pipelineQueueNames = (channels: string[]): string[] => [
   ...LANES.flatMap((lane) => [fanoutQueue(lane), ...channels.map((channel) => channelQueue(channel, lane))]),
+  ...(channels.includes('social') ? SOCIAL_NETWORKS.map(socialQueueName) : []),
   SCHEDULER_QUEUE,
 ]
 

@@ -10,3 +10,6 @@ export const LANES: Urgency[] = ['urgent', 'standard']
 export const fanoutQueue = (lane: Urgency) => `fanout-${lane}`
 export const channelQueue = (channel: string, lane: Urgency) => `channel-${channel}-${lane}`
 export const SCHEDULER_QUEUE = 'scheduler'
+
+/** One queue per social network for the posts waiting for their time, so each network's limits and outages stay its own. */
+export const socialQueueName = (network: string) => `social-${network}`

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
+import { DEFAULT_BUDGETS } from '../domain/social/rate-limits'
 import { ConfigError } from './config-error'
 
 const DATABASE_SCHEMES = /^(postgres|postgresql|mongodb|mongodb\+srv):\/\//
@@ -66,6 +67,13 @@ const schema = z.object({
   SENDGRID_BASE_URL: z.preprocess(unsetIfEmpty, z.url('must be an absolute http(s) URL').default('https://api.sendgrid.com')),
   EMAIL_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(32).default(4)),
   SOCIAL_CREDENTIALS_KEY: optional(z.string().trim().min(44, 'must be 32 bytes, as 64 hex characters or base64 (`openssl rand -hex 32`)')),
+  SOCIAL_RATE_LIMITS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\s*(mastodon|bluesky)=\d+\/\d+\s*(,\s*(mastodon|bluesky)=\d+\/\d+\s*)*$/, 'must look like "mastodon=300/300,bluesky=5000/3600" (points per seconds, per account)')
+      .default(DEFAULT_BUDGETS),
+  ),
   METRICS_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (a scraper sends it as a bearer token)')),
   // 0: any free port (tests and benchmarks run several workers on one machine).
   WORKER_HTTP_PORT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(9465)),

@@ -2,7 +2,8 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 
 import type { DeliveryState } from '@/domain/ledger'
-import { commaSeparated, isMongo, runSql, sqlList } from '@/lib/postgres-sql'
+import { compareAndSetState } from '@/lib/compare-and-set'
+import { commaSeparated, isMongo, runSql } from '@/lib/postgres-sql'
 import type { Delivery } from '@/payload-types'
 
 export type DeliveryPatch = {
@@ -14,10 +15,6 @@ export type DeliveryPatch = {
   resolvedBy?: number | string | null
 }
 
-type MongoDb = {
-  collections: Record<string, { findOneAndUpdate: (filter: object, update: object, options: object) => Promise<unknown> }>
-}
-
 const columns: Record<keyof Omit<DeliveryPatch, 'countAttempt'>, string> = {
   lastError: 'last_error',
   detail: 'detail',
@@ -26,11 +23,11 @@ const columns: Record<keyof Omit<DeliveryPatch, 'countAttempt'>, string> = {
   resolvedBy: 'resolved_by_id',
 }
 
+const DELIVERIES = { collection: 'deliveries', table: 'deliveries' } as const
+
 /**
- * The one way a delivery changes state: moves it to `to` only if it is in one of `from`, atomically,
- * and says whether it did. Two workers racing for the same unit cannot both win. A single UPDATE …
- * WHERE state IN (…) on Postgres, findOneAndUpdate on MongoDB; Payload's update-by-where reads then
- * writes, which is not atomic.
+ * The one way a delivery changes state: moves it to `to` only if it is in one of `from`, atomically
+ * (`compareAndSetState`), and says whether it did. Two workers racing for the same unit cannot both win.
  */
 export async function compareAndSetDelivery(
   payload: Payload,
@@ -39,30 +36,10 @@ export async function compareAndSetDelivery(
   to: DeliveryState,
   patch: DeliveryPatch = {},
 ): Promise<boolean> {
-  const now = new Date()
-  if (isMongo(payload)) {
-    const set: Record<string, unknown> = { state: to, updatedAt: now }
-    for (const key of Object.keys(columns) as (keyof typeof columns)[]) if (patch[key] !== undefined) set[key] = patch[key]
-    const updated = await (payload.db as unknown as MongoDb).collections.deliveries!.findOneAndUpdate(
-      { _id: id, state: { $in: from } },
-      { $set: set, ...(patch.countAttempt ? { $inc: { attempts: 1 } } : {}) },
-      { new: true },
-    )
-    return Boolean(updated)
-  }
-
-  const assignments = [sql`state = ${to}`, sql`updated_at = ${now.toISOString()}`]
-  for (const key of Object.keys(columns) as (keyof typeof columns)[]) {
-    const value = patch[key]
-    if (value === undefined) continue
-    assignments.push(sql`${sql.raw(columns[key])} = ${value instanceof Date ? value.toISOString() : value}`)
-  }
-  if (patch.countAttempt) assignments.push(sql`attempts = attempts + 1`)
-  const result = await runSql(
-    payload,
-    sql`update deliveries set ${commaSeparated(assignments)} where id = ${id} and state::text in (${sqlList(from)}) returning id`,
-  )
-  return result.rows.length === 1
+  const set = (Object.keys(columns) as (keyof typeof columns)[])
+    .filter((field) => patch[field] !== undefined)
+    .map((field) => ({ column: columns[field], field, value: patch[field]! }))
+  return compareAndSetState(payload, DELIVERIES, id, from, to, set, patch.countAttempt ? { column: 'attempts', field: 'attempts' } : undefined)
 }
 
 export type UnitSpec = Pick<Delivery, 'collection' | 'itemId' | 'channel' | 'unitKey' | 'urgency'> & { event: number | string; size?: number }

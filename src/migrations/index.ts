@@ -8,6 +8,7 @@ import * as migration_20261128_221448_email_corrections from './20261128_221448_
 import * as migration_20261129_003608_email_unsubscribe_mailbox from './20261129_003608_email_unsubscribe_mailbox';
 import * as migration_20261129_004443_subscriber_imports from './20261129_004443_subscriber_imports';
 import * as migration_20261129_012655_social_accounts from './20261129_012655_social_accounts';
+import * as migration_20261129_032309_social_posts from './20261129_032309_social_posts';
 
 export const migrations = [
   {
@@ -58,6 +59,11 @@ export const migrations = [
   {
     up: migration_20261129_012655_social_accounts.up,
     down: migration_20261129_012655_social_accounts.down,
-    name: '20261129_012655_social_accounts'
+    name: '20261129_012655_social_accounts',
+  },
+  {
+    up: migration_20261129_032309_social_posts.up,
+    down: migration_20261129_032309_social_posts.down,
+    name: '20261129_032309_social_posts'
   },
 ];

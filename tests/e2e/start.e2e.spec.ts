@@ -14,6 +14,7 @@ import pg from 'pg'
 import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
+import { startFakeMastodon } from '../fakes/mastodon'
 import { freePort } from '../helpers/free-port'
 
 let launcher: ChildProcess
@@ -244,6 +245,77 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
     expect(docs).toEqual([expect.objectContaining({ status: 'unsubscribed', urgentOnly: true })])
   } finally {
     await browser.close()
+  }
+}, 180_000)
+
+it('lets staff write an urgent statement in the admin and publish it: within seconds its page, feed item, email and social post are out, in a browser', async () => {
+  // Someone to alert, and a Mastodon account to post to (a fake Mastodon in this process, as an admin would add a real one).
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.db}/postgres` })
+  await client.connect()
+  await client.query(`insert into subscribers (email, status, urgent_only, confirmed_at, updated_at, created_at) values ('staff-journey@example.net', 'confirmed', false, now(), now(), now())`)
+  await client.end()
+  const mastodon = await startFakeMastodon({ tokens: { 'e2e-mastodon-token-7d2f': 'northfield' } })
+  const headers = await adminHeaders()
+  const account = await fetch(url('/api/accounts'), {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ network: 'mastodon', displayName: 'Northfield on Mastodon', baseUrl: mastodon.url, secret: 'e2e-mastodon-token-7d2f', schedule: { timeZone: 'Europe/London', slots: [] } }),
+  })
+  expect(account.status).toBe(201)
+
+  const title = 'Referral system near breaking point, say food banks'
+  const { email, password } = firstAdmin()
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+    await page.goto(url('/admin/login'))
+    await page.fill('input[name="email"]', email)
+    await page.fill('input[name="password"]', password)
+    await page.click('button[type="submit"]')
+    await page.waitForURL((address) => !address.pathname.endsWith('/login'))
+
+    await page.goto(url('/admin/collections/announcements/create'))
+    await page.locator('#field-title').fill(title)
+    await page.locator('#field-summary').fill('Food banks in the network turned away families for the first time this winter.')
+    await page.locator('.rich-text-lexical [contenteditable="true"]').first().click()
+    await page.keyboard.type('The national referral system is near breaking point. Here is what we are asking for.')
+    await page.locator('#field-urgency').click()
+    await page.getByText('Urgent: goes out at once, on every channel', { exact: true }).click()
+    await page.getByRole('button', { name: 'Publish changes' }).click()
+    const published = Date.now()
+    await page.waitForURL((address) => /\/admin\/collections\/announcements\/\d+/.test(address.pathname))
+
+    const { docs } = (await (await fetch(url(`/api/announcements?where[title][equals]=${encodeURIComponent(title)}&depth=0`), { headers })).json()) as { docs: { id: number; slug: string; _status: string; urgency: string }[] }
+    expect(docs).toEqual([expect.objectContaining({ _status: 'published', urgency: 'urgent' })])
+    const { slug } = docs[0]!
+    const out: Record<string, number> = {}
+    const seen = async (what: string, check: () => Promise<boolean>) => {
+      await until(check, 30, what)
+      out[what] = (Date.now() - published) / 1000
+    }
+    await Promise.all([
+      seen('its page', async () => (await fetch(url(`/announcements/${slug}`))).status === 200),
+      seen('its feed item', async () => (await (await fetch(url('/feed.xml'))).text()).includes(title)),
+      seen('its email', async () => {
+        const inbox = await (await fetch(`http://127.0.0.1:${ports.mail}/inbox`)).text()
+        return inbox.split('<tr>').some((row) => row.includes('staff-journey@example.net') && row.includes(title))
+      }),
+      seen('its social post', async () => mastodon.statuses.some((status) => status.text.includes(title))),
+    ])
+    console.log(`staff journey, seconds from Publish: ${Object.entries(out).map(([what, seconds]) => `${what} ${seconds.toFixed(1)}`).join(', ')}`)
+    for (const seconds of Object.values(out)) expect(seconds).toBeLessThan(15)
+
+    // The post as staff review it: in the social posts list, posted, with the network's address.
+    await page.goto(url('/admin/collections/social-posts'))
+    const row = page.locator('tr', { hasText: title })
+    await expect.poll(() => row.count()).toBe(1)
+    await expect.poll(() => row.textContent()).toContain('posted')
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    await page.screenshot({ path: path.join(ARTIFACTS, 'social-posts.png'), fullPage: true })
+    console.log(`screenshot: ${path.join(ARTIFACTS, 'social-posts.png')}`)
+  } finally {
+    await browser.close()
+    await mastodon.close()
   }
 }, 180_000)
 

@@ -352,6 +352,39 @@ const accountCells = (): Cell[] => {
   ]
 }
 
+/** Social posts: staff review them, editors and admins change or cancel them, only the system creates or removes one. */
+const socialPostCells = (): Cell[] => {
+  const post = async () => {
+    const item = await createItem(payload, 'announcements', { status: 'published' })
+    const { docs } = await payload.find({ collection: 'outbox-events', where: { itemId: { equals: String(item.id) } }, limit: 1 })
+    const unitKey = `access-${Math.random()}`
+    const delivery = await payload.create({ collection: 'deliveries', data: { event: docs[0]!.id, collection: 'announcements', itemId: String(item.id), channel: 'social', unitKey, urgency: 'standard', state: 'pending', attempts: 0 } })
+    const account = await payload.create({ collection: 'accounts', data: { network: 'mastodon', displayName: 'Access', baseUrl: 'https://mastodon.example', secret: 'a-token', schedule: { timeZone: 'UTC', slots: [] } } })
+    return {
+      event: docs[0]!.id,
+      delivery: delivery.id,
+      account: account.id,
+      network: 'mastodon' as const,
+      collection: 'announcements' as const,
+      itemId: String(item.id),
+      urgency: 'standard' as const,
+      unitKey,
+      link: 'https://news.example.org/announcements/x',
+      text: 'A post',
+      state: 'scheduled' as const,
+      kind: 'statement' as const,
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    }
+  }
+  const existing = async () => payload.create({ collection: 'social-posts', data: await post() })
+  return [
+    { collection: 'social-posts', operation: 'read', allowed: STAFF, attempt: async ({ as }) => payload.findByID({ collection: 'social-posts', id: (await existing()).id, ...as }) },
+    { collection: 'social-posts', operation: 'create', allowed: [], attempt: async ({ as }) => payload.create({ collection: 'social-posts', data: await post(), ...as }) },
+    { collection: 'social-posts', operation: 'update', allowed: EDITORS, attempt: async ({ as }) => payload.update({ collection: 'social-posts', id: (await existing()).id, data: { text: 'Edited' }, ...as }) },
+    { collection: 'social-posts', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'social-posts', id: (await existing()).id, ...as }) },
+  ]
+}
+
 const cells: Cell[] = [
   ...contentCells('announcements'),
   ...contentCells('reports'),
@@ -364,6 +397,7 @@ const cells: Cell[] = [
   ...systemCells(),
   ...importCells(),
   ...accountCells(),
+  ...socialPostCells(),
 ]
 
 beforeAll(async () => {

@@ -6,12 +6,15 @@ import { channelRegistry } from '../../workers/pipeline'
 
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
 const env = (vars: Record<string, string>) => parseEnv({ PAYLOAD_SECRET: 'a-secret-that-is-long-enough-0123456789', ...vars })
-const names = (vars: Record<string, string>) => channelRegistry({} as Payload, env(vars), logger).map((channel) => channel.name)
+const noQueue = () => {
+  throw new Error('no queue is used while the registry is built')
+}
+const names = (vars: Record<string, string>) => channelRegistry({} as Payload, env(vars), logger, noQueue).map((channel) => channel.name)
 
 describe('channelRegistry', () => {
   it('runs every channel the installation is configured for', () => {
-    expect(names({})).toEqual(['log', 'feeds'])
-    expect(names({ SENDGRID_API_KEY: 'SG.key' })).toEqual(['log', 'feeds', 'email'])
+    expect(names({})).toEqual(['log', 'feeds', 'social'])
+    expect(names({ SENDGRID_API_KEY: 'SG.key' })).toEqual(['log', 'feeds', 'email', 'social'])
   })
 
   it('runs only the channels DELIVERY_CHANNELS names', () => {
@@ -20,7 +23,7 @@ describe('channelRegistry', () => {
   })
 
   it('refuses a channel it does not have, or email without a SendGrid key, naming the problem', () => {
-    expect(() => names({ DELIVERY_CHANNELS: 'feeds,fax' })).toThrow('DELIVERY_CHANNELS names unknown channels: fax (there are: log, feeds)')
+    expect(() => names({ DELIVERY_CHANNELS: 'feeds,fax' })).toThrow('DELIVERY_CHANNELS names unknown channels: fax (there are: log, feeds, social)')
     expect(() => names({ DELIVERY_CHANNELS: 'email' })).toThrow('DELIVERY_CHANNELS names email, but SENDGRID_API_KEY is not set')
   })
 })

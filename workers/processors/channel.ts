@@ -1,21 +1,24 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 
-import { type DeliveryError } from '../../src/domain/errors'
-import type { PlannedUnit } from '../../src/domain/ports'
+import { DeliveryError } from '../../src/domain/errors'
+import type { PipelineEvent } from '../../src/domain/events'
+import { SENDABLE_FROM } from '../../src/domain/ledger'
+import type { ChannelPort, ItemSnapshot, PlannedUnit } from '../../src/domain/ports'
 import { channelJobSchema } from '../../src/jobs/payloads'
 import type { ChannelPauses } from '../../src/lib/channel-pause'
-import { ensureDeliveries } from '../../src/lib/ledger'
+import { compareAndSetDelivery, ensureDeliveries } from '../../src/lib/ledger'
 import { publishToFirstDelivery, unitOutcomes } from '../../src/lib/ops/metrics'
 import type { Delivery } from '../../src/payload-types'
 import { deliverUnit, type DeliverContext, type UnitOutcome } from '../deliver-unit'
 import { loadEvent, loadItem } from '../pipeline-data'
 
 export type ChannelResult = { units: number; outcomes: Partial<Record<UnitOutcome, number>>; skipped?: boolean }
-export type ChannelJobContext = DeliverContext & { pauses: ChannelPauses }
+export type ChannelJobContext = DeliverContext & { channel: ChannelPort; pauses: ChannelPauses }
 
 /**
  * One channel's share of an event: plan the units, make sure each has a ledger row, deliver the ones
- * not yet sent, then the same for the follow-up units the first ones gave rise to. Errors map to
+ * not yet sent (or hand them to the channel's own queues), then the same for the follow-up units the
+ * first ones gave rise to. Errors map to
  * BullMQ's: a provider's 429 pauses the queue (rate limit); credentials refused pause the channel and
  * put the job back, to carry on where it stopped once staff resume it; a non-retryable error fails
  * the job at once; anything else is retried with backoff.
@@ -39,7 +42,10 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
   })
   const deliverOne = async (unit: PlannedUnit, row: Delivery, firstOfEvent: boolean): Promise<DeliveryError | undefined> => {
     try {
-      const outcome = await deliverUnit(row, unit, event, item, ctx)
+      const { channel } = ctx
+      const outcome = channel.handOff
+        ? await handOff(ctx, unit, row, event, item)
+        : await deliverUnit(row, () => channel.deliver!(unit, event, item), ctx)
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
       unitOutcomes.inc({ channel: ctx.channel.name, outcome })
       // The first unit of a publish, sent at its first attempt: how long the statement took to go out here.
@@ -86,4 +92,20 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
   if (retryable) throw retryable
   if (failures.length > 0) throw new UnrecoverableError(failures.map((failure) => failure.message).join('; '))
   return { units, outcomes }
+}
+
+/** A unit that goes out later on the channel's own queue: handed over unless it is settled already. */
+async function handOff(ctx: ChannelJobContext, unit: PlannedUnit, row: Delivery, event: PipelineEvent, item: ItemSnapshot): Promise<UnitOutcome> {
+  const { channel } = ctx
+  if (row.state === 'sent') return 'already-sent'
+  if (row.state === 'cancelled') return 'cancelled'
+  try {
+    await channel.handOff!(unit, row, event, item)
+  } catch (error) {
+    // The unit could not be queued (an account deleted, a template with no room): the ledger says why.
+    const failure = error instanceof DeliveryError ? error : new DeliveryError(`Could not queue it: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
+    await compareAndSetDelivery(ctx.payload, row.id, SENDABLE_FROM, 'failed', { lastError: failure.message })
+    throw failure
+  }
+  return 'handed-off'
 }

@@ -2,11 +2,11 @@ import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '@/access/isAdmin'
 import { URGENCIES } from '@/domain/events'
+import { SOCIAL_NETWORKS } from '@/domain/social/fit-post'
 import { scheduleProblem } from '@/domain/social/next-slot'
 
 import { sealSecret } from './sealSecret'
 
-export const SOCIAL_NETWORKS = ['mastodon', 'bluesky', 'webhook'] as const
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((label, index) => ({ label, value: String(index + 1) }))
 

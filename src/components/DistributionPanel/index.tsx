@@ -17,6 +17,7 @@ const STATE_LABELS: Record<Delivery['state'], string> = {
   sent: 'sent',
   failed: 'failed',
   in_doubt: 'in doubt',
+  cancelled: 'cancelled',
 }
 
 /**

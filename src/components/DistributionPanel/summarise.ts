@@ -24,7 +24,8 @@ export function summarise(deliveries: Delivery[]): EventSummary[] {
     const summary = channels.get(delivery.channel) ?? { channel: delivery.channel, sent: 0, total: 0, byState: {}, actionable: [] }
     channels.set(delivery.channel, summary)
     const size = delivery.size ?? 1
-    summary.total += size
+    // A cancelled unit will never go out: it is counted by state, not as progress still to come.
+    if (delivery.state !== 'cancelled') summary.total += size
     if (delivery.state === 'sent') summary.sent += size
     summary.byState[delivery.state] = (summary.byState[delivery.state] ?? 0) + 1
     if (delivery.state === 'failed' || delivery.state === 'in_doubt') summary.actionable.push(delivery)

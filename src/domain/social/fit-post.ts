@@ -6,7 +6,8 @@
  *   with "…") and carried whole in a link facet, so it costs only what is shown.
  * A post is cut summary first, then title, always between words and with "…"; the link is never cut.
  */
-export type SocialNetwork = 'mastodon' | 'bluesky' | 'webhook'
+export const SOCIAL_NETWORKS = ['mastodon', 'bluesky', 'webhook'] as const
+export type SocialNetwork = (typeof SOCIAL_NETWORKS)[number]
 
 export const POST_LIMITS: Record<SocialNetwork, number> = { mastodon: 500, bluesky: 300, webhook: Number.POSITIVE_INFINITY }
 

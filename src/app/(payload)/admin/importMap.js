@@ -23,6 +23,7 @@ import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997e
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { DistributionPanel as DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa } from '@/components/DistributionPanel'
+import { SocialPostActions as SocialPostActions_74f3131382d3eaf5f7d1e3b701b0f6b3 } from '@/components/SocialPostActions'
 import { OperationsLinks as OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd } from '@/components/OperationsLinks'
 import { DeliveryDashboard as DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf } from '@/components/DeliveryDashboard'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -54,6 +55,7 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@/components/DistributionPanel#DistributionPanel": DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa,
+  "@/components/SocialPostActions#SocialPostActions": SocialPostActions_74f3131382d3eaf5f7d1e3b701b0f6b3,
   "@/components/OperationsLinks#OperationsLinks": OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd,
   "@/components/DeliveryDashboard#DeliveryDashboard": DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
