@@ -43,6 +43,16 @@ const publishUrgent = async (title: string) => {
   return fetch(url('/api/announcements'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ title, summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }) })
 }
 
+/** axe-core on the page as it is now: no serious or critical violation. */
+async function expectAccessible(page: Page, label: string) {
+  await page.addScriptTag({ content: axe.source })
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run()
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.length }))
+  })
+  expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical'), label).toEqual([])
+}
+
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = net.connect(port, '127.0.0.1')
@@ -184,12 +194,7 @@ it('has no serious or critical accessibility problems on any public page type (a
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     for (const address of pages) {
       await page.goto(url(address))
-      await page.addScriptTag({ content: axe.source })
-      const violations = await page.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run()
-        return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.length }))
-      })
-      expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical'), address).toEqual([])
+      await expectAccessible(page, address)
     }
     fs.mkdirSync(ARTIFACTS, { recursive: true })
     for (const width of [1280, 375]) {
@@ -227,20 +232,26 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
     await openMail(page, 'journey@example.net', /Confirm your alerts/)
     await page.getByRole('link', { name: 'Confirm my alerts' }).click()
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed')
+    await expectAccessible(page, 'the confirmation page')
 
     // An alert arrives; its preferences link lets them change what they get.
     expect((await publishUrgent('Winter appeal opens')).status).toBe(201)
     await openMail(page, 'journey@example.net', /Winter appeal opens/)
     const unsubscribeHref = await page.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')
     await page.getByRole('link', { name: 'Change what you receive' }).click()
+    await expectAccessible(page, 'the preferences page')
     await page.getByRole('checkbox', { name: /urgent/i }).check()
     await page.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved.')
 
     // Leaving: the email's link, one button.
     await page.goto(unsubscribeHref!)
+    await expectAccessible(page, 'the unsubscribe page')
     await page.getByRole('button', { name: 'Unsubscribe' }).click()
     await expect.poll(() => page.locator('body').textContent()).toContain('You are unsubscribed')
+    // The pages for one person are in the site's look: its header, with the way back to the statements.
+    expect(await page.locator('header.site a.name').textContent()).toBeTruthy()
+    await expectAccessible(page, 'the unsubscribed page')
     const { docs } = (await (await fetch(url('/api/subscribers?where[email][equals]=journey@example.net&depth=0'), { headers: await adminHeaders() })).json()) as { docs: { status: string; urgentOnly: boolean }[] }
     expect(docs).toEqual([expect.objectContaining({ status: 'unsubscribed', urgentOnly: true })])
   } finally {
@@ -310,6 +321,7 @@ it('lets staff write an urgent statement in the admin and publish it: within sec
     const row = page.locator('tr', { hasText: title })
     await expect.poll(() => row.count()).toBe(1)
     await expect.poll(() => row.textContent()).toContain('posted')
+    await expect.poll(() => row.textContent()).toContain('Northfield on Mastodon')
     fs.mkdirSync(ARTIFACTS, { recursive: true })
     await page.screenshot({ path: path.join(ARTIFACTS, 'social-posts.png'), fullPage: true })
     console.log(`screenshot: ${path.join(ARTIFACTS, 'social-posts.png')}`)

@@ -37,6 +37,8 @@ main{padding:1.5rem 0 2.5rem}h1{font-size:1.9rem;line-height:1.2;margin:.2rem 0 
 .notice{border-left:4px solid #4d4d4d;padding:.5rem 1rem;background:#f3f3f3}
 footer.site{border-top:1px solid #d0d0d0;color:#4d4d4d;font-size:.9rem;padding:1rem 0 2rem}
 img{max-width:100%;height:auto}pre{overflow-x:auto}
+button{font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px;cursor:pointer}
+input[type=email]{font:inherit;padding:.5rem;width:100%;max-width:24rem}fieldset{border:1px solid #d0d0d0;border-radius:4px}fieldset label{display:block}
 `
 
 /**
@@ -69,15 +71,8 @@ export function sitePage(request: Request, site: SiteContext, spec: PageSpec): R
       `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(feedTitle)} (Atom)" href="${escapeHtml(`${site.siteUrl}${path.replace(/\.xml$/, '.atom')}`)}">`,
       `<link rel="alternate" type="application/feed+json" title="${escapeHtml(feedTitle)} (JSON Feed)" href="${escapeHtml(`${site.siteUrl}${path.replace(/\.xml$/, '.json')}`)}">`,
     ]),
-    `<style>${STYLE}</style>`,
   ].filter(Boolean)
-  const html = `<!doctype html>
-<html lang="en"><head>${head.join('\n')}</head>
-<body>
-<header class="site"><div class="wrap"><a class="name" href="/">${escapeHtml(site.organisation)}</a><nav aria-label="Site"><a href="/archive">All statements</a><a href="/subscribe">Email alerts</a><a href="/feed.xml">Feed</a></nav></div></header>
-<main id="main"><div class="wrap">${spec.main}</div></main>
-<footer class="site"><div class="wrap">${escapeHtml(site.organisation)} · Follow every statement by <a href="/feed.xml">RSS</a>, <a href="/feed.atom">Atom</a> or <a href="/feed.json">JSON Feed</a>.</div></footer>
-</body></html>`
+  const html = siteDocument(site, head, spec.main)
   const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`
   const headers = {
     'content-type': 'text/html; charset=utf-8',
@@ -90,6 +85,21 @@ export function sitePage(request: Request, site: SiteContext, spec: PageSpec): R
   // The ETag only: a page has no single last-modified time (the banner, the list and the item each change).
   if (status === 200 && request.headers.has('if-none-match') && notModified(request.headers, etag, new Date())) return new Response(null, { status: 304, headers })
   return new Response(html, { status, headers })
+}
+
+/**
+ * The site's document around `main`: its style, the header with the organisation's name and the
+ * navigation, and the footer with the feeds. Without the site's settings (the database did not
+ * answer) the header says only "Home".
+ */
+export function siteDocument(site: SiteContext | undefined, head: string[], main: string): string {
+  return `<!doctype html>
+<html lang="en"><head>${[...head, `<style>${STYLE}</style>`].join('\n')}</head>
+<body>
+<header class="site"><div class="wrap"><a class="name" href="/">${escapeHtml(site?.organisation ?? 'Home')}</a><nav aria-label="Site"><a href="/archive">All statements</a><a href="/subscribe">Email alerts</a><a href="/feed.xml">Feed</a></nav></div></header>
+<main id="main"><div class="wrap">${main}</div></main>
+<footer class="site"><div class="wrap">${site ? `${escapeHtml(site.organisation)} · ` : ''}Follow every statement by <a href="/feed.xml">RSS</a>, <a href="/feed.atom">Atom</a> or <a href="/feed.json">JSON Feed</a>.</div></footer>
+</body></html>`
 }
 
 /** The 404 page: what is not here, and the way back to what is. */

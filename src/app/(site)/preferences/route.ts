@@ -3,6 +3,7 @@ import { getPayload, type Payload } from 'payload'
 
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
+import { siteContext } from '@/lib/site/public-items'
 import { subscriberToken, verifySubscriberToken } from '@/lib/subscriber-tokens'
 
 import { invalidLink, noLongerSubscribed, preferencesForm } from './preferences-pages'
@@ -13,16 +14,14 @@ const MAX_BODY_BYTES = 8 * 1024
 
 async function show(payload: Payload, token: string, subscriberId: string, saved: boolean): Promise<Response> {
   const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
-  if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed()
-  const [site, topics] = await Promise.all([
-    payload.findGlobal({ slug: 'site', depth: 0 }),
-    payload.find({ collection: 'topics', depth: 0, pagination: false, sort: 'name', select: { name: true, slug: true } }),
-  ])
+  const site = await siteContext(payload)
+  if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed(site)
+  const topics = await payload.find({ collection: 'topics', depth: 0, pagination: false, sort: 'name', select: { name: true, slug: true } })
   const chosen = new Set((subscriber.topics ?? []).map((topic) => String(typeof topic === 'object' ? topic.id : topic)))
   return preferencesForm({
     token,
     unsubscribeToken: subscriberToken(getEnv().PAYLOAD_SECRET, 'unsubscribe', subscriber.id),
-    organisation: site.organisationName,
+    site,
     topics: topics.docs.map((topic) => ({ slug: topic.slug ?? String(topic.id), name: topic.name, chosen: chosen.has(String(topic.id)) })),
     urgentOnly: Boolean(subscriber.urgentOnly),
     saved,
@@ -35,21 +34,22 @@ const tokenOf = (request: Request) => new URL(request.url).searchParams.get('tok
 export async function GET(request: Request): Promise<Response> {
   const token = tokenOf(request)
   const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'preferences', token)
-  if (!subscriberId) return invalidLink()
-  return show(await getPayload({ config }), token, subscriberId, false)
+  const payload = await getPayload({ config })
+  if (!subscriberId) return invalidLink(await siteContext(payload))
+  return show(payload, token, subscriberId, false)
 }
 
 /** Saves the form: the chosen topics (unknown ones are ignored) and urgent-only. */
 export async function POST(request: Request): Promise<Response> {
   const token = tokenOf(request)
   const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'preferences', token)
-  if (!subscriberId) return invalidLink()
+  const payload = await getPayload({ config })
+  if (!subscriberId) return invalidLink(await siteContext(payload))
   const text = await request.text()
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) return new Response('The form is too large.\n', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } })
   const form = new URLSearchParams(text)
-  const payload = await getPayload({ config })
   const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
-  if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed()
+  if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed(await siteContext(payload))
   const slugs = form.getAll('topics').slice(0, 100)
   const { docs: topics } = await payload.find({ collection: 'topics', where: { slug: { in: slugs } }, depth: 0, pagination: false, select: { slug: true } })
   await payload.update({ collection: 'subscribers', id: subscriber.id, data: { topics: topics.map((topic) => topic.id), urgentOnly: form.get('urgentOnly') === 'on' }, depth: 0 })

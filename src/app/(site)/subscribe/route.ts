@@ -18,10 +18,10 @@ async function form(payload: Payload, state: FormState): Promise<string> {
 <p>One email when we publish, and only what you choose. Every email has a link to change your choices or leave.</p>
 <form method="post" action="/subscribe" novalidate>
 ${error}
-<p><label for="email">Email address</label><br><input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(state.email)}"${state.error ? ' aria-invalid="true" aria-describedby="email-error"' : ''} style="font:inherit;padding:.5rem;width:100%;max-width:24rem"></p>
-${topics.length ? `<fieldset><legend>Topics (none ticked: every topic)</legend>${topics.map((topic) => `<label style="display:block"><input type="checkbox" name="topics" value="${escapeHtml(topic.slug ?? '')}"${state.topics.includes(topic.slug ?? '') ? ' checked' : ''}> ${escapeHtml(topic.name)}</label>`).join('')}</fieldset>` : ''}
+<p><label for="email">Email address</label><br><input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(state.email)}"${state.error ? ' aria-invalid="true" aria-describedby="email-error"' : ''}></p>
+${topics.length ? `<fieldset><legend>Topics (none ticked: every topic)</legend>${topics.map((topic) => `<label><input type="checkbox" name="topics" value="${escapeHtml(topic.slug ?? '')}"${state.topics.includes(topic.slug ?? '') ? ' checked' : ''}> ${escapeHtml(topic.name)}</label>`).join('')}</fieldset>` : ''}
 <p><label><input type="checkbox" name="urgentOnly"${state.urgentOnly ? ' checked' : ''}> Only urgent statements</label></p>
-<p><button type="submit" style="font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px">Sign up</button></p>
+<p><button type="submit">Sign up</button></p>
 </form>`
 }
 

@@ -3,11 +3,10 @@ import { getPayload } from 'payload'
 
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
+import { siteContext } from '@/lib/site/public-items'
 import { verifySubscriberToken } from '@/lib/subscriber-tokens'
 
-import { page } from '@/lib/http/simple-page'
-
-import { confirmPage, donePage, invalidLink } from './unsubscribe-pages'
+import { confirmPage, donePage, invalidLink, tryAgainPage } from './unsubscribe-pages'
 
 export const dynamic = 'force-dynamic'
 
@@ -19,10 +18,9 @@ const subscriberFrom = (request: Request) => {
 /** The link in an email opens a page with one button; nothing changes on a GET (link scanners follow links). */
 export async function GET(request: Request): Promise<Response> {
   const { token, subscriberId } = subscriberFrom(request)
-  if (!subscriberId) return invalidLink()
-  const payload = await getPayload({ config })
-  const site = await payload.findGlobal({ slug: 'site', depth: 0 })
-  return confirmPage(token, site.organisationName)
+  const site = await siteContext(await getPayload({ config }))
+  if (!subscriberId) return invalidLink(site)
+  return confirmPage(token, site)
 }
 
 /**
@@ -32,21 +30,22 @@ export async function GET(request: Request): Promise<Response> {
  */
 export async function POST(request: Request): Promise<Response> {
   const { subscriberId } = subscriberFrom(request)
+  const payload = await getPayload({ config })
+  const site = await siteContext(payload).catch(() => undefined)
   if (!subscriberId) {
     logger.warn({ route: '/unsubscribe' }, 'unsubscribe with an invalid token')
-    return invalidLink()
+    return invalidLink(site)
   }
   try {
-    const payload = await getPayload({ config })
-    const site = await payload.findGlobal({ slug: 'site', depth: 0 })
     const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
     if (subscriber && subscriber.status !== 'unsubscribed') {
       await payload.update({ collection: 'subscribers', id: subscriberId, data: { status: 'unsubscribed' }, depth: 0 })
       logger.info({ subscriberId, route: '/unsubscribe' }, 'subscriber unsubscribed')
     }
-    return donePage(site.organisationName)
+    if (!site) throw new Error('the site settings could not be read')
+    return donePage(site)
   } catch (error) {
     logger.error({ subscriberId, err: error instanceof Error ? error.message : String(error) }, 'unsubscribe failed')
-    return page(503, 'Please try again', '<p>We could not record your request just now. Please try again in a minute.</p>')
+    return tryAgainPage(site)
   }
 }

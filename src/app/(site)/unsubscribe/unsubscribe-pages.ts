@@ -1,15 +1,19 @@
 import { escapeHtml } from '@/domain/escape-html'
 import { page } from '@/lib/http/simple-page'
+import type { SiteContext } from '@/lib/site/site-page'
 
-export const invalidLink = () =>
-  page(400, 'This link does not work', '<p>The unsubscribe link is incomplete or has been altered. Please use the link from the most recent email you received.</p>')
+export const invalidLink = (site: SiteContext | undefined) =>
+  page(site, 400, 'This link does not work', '<p>The unsubscribe link is incomplete or has been altered. Please use the link from the most recent email you received.</p>')
 
-export const confirmPage = (token: string, organisation: string) =>
+export const confirmPage = (token: string, site: SiteContext) =>
   page(
+    site,
     200,
     'Unsubscribe',
-    `<p>Stop receiving alerts from ${escapeHtml(organisation)}?</p><form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}"><button type="submit">Unsubscribe</button></form>`,
+    `<p>Stop receiving alerts from ${escapeHtml(site.organisation)}?</p><form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}"><button type="submit">Unsubscribe</button></form>`,
   )
 
-export const donePage = (organisation: string) =>
-  page(200, 'You are unsubscribed', `<p>You will not receive any more alerts from ${escapeHtml(organisation)}.</p>`)
+export const donePage = (site: SiteContext) =>
+  page(site, 200, 'You are unsubscribed', `<p>You will not receive any more alerts from ${escapeHtml(site.organisation)}. <a href="/subscribe">Sign up again</a> any time.</p>`)
+
+export const tryAgainPage = (site: SiteContext | undefined) => page(site, 503, 'Please try again', '<p>We could not record your request just now. Please try again in a minute.</p>')

@@ -4,6 +4,7 @@ import { escapeHtml } from '@/domain/escape-html'
 import { getEnv } from '@/lib/env'
 import { page } from '@/lib/http/simple-page'
 import { logger } from '@/lib/logger'
+import { siteContext } from '@/lib/site/public-items'
 import { verifySubscriberToken } from '@/lib/subscriber-tokens'
 
 /**
@@ -13,12 +14,13 @@ import { verifySubscriberToken } from '@/lib/subscriber-tokens'
 export const confirm: PayloadHandler = async (req) => {
   const token = req.searchParams.get('token') ?? ''
   const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'confirm', token)
+  const site = await siteContext(req.payload)
   if (!subscriberId) {
-    return page(400, 'This link does not work', '<p>The confirmation link has expired or is incomplete. Sign up again to get a new one.</p>')
+    return page(site, 400, 'This link does not work', '<p>The confirmation link has expired or is incomplete. Sign up again to get a new one.</p>')
   }
   const subscriber = await req.payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
   if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'bounced' || subscriber.status === 'complained') {
-    return page(410, 'This sign-up is closed', '<p>This address is not waiting for confirmation any more. Sign up again if you want alerts.</p>')
+    return page(site, 410, 'This sign-up is closed', '<p>This address is not waiting for confirmation any more. Sign up again if you want alerts.</p>')
   }
   if (subscriber.status === 'pending') {
     await req.payload.update({
@@ -29,6 +31,5 @@ export const confirm: PayloadHandler = async (req) => {
     })
     logger.info({ route: 'confirm', subscriberId: subscriber.id }, 'subscriber confirmed')
   }
-  const site = await req.payload.findGlobal({ slug: 'site', depth: 0 })
-  return page(200, 'You are subscribed', `<p>Thank you. Alerts from ${escapeHtml(site.organisationName)} will come to this address. Every message has a link to leave.</p>`)
+  return page(site, 200, 'You are subscribed', `<p>Thank you. Alerts from ${escapeHtml(site.organisation)} will come to this address. Every message has a link to leave.</p>`)
 }
