@@ -46,7 +46,10 @@ export default buildConfig({
     meta: { titleSuffix: ' · Announcements' },
     components: {
       afterNavLinks: ['@/components/OperationsLinks#OperationsLinks'],
-      views: { deliveries: { Component: '@/components/DeliveryDashboard#DeliveryDashboard', path: '/deliveries' } },
+      views: {
+        deliveries: { Component: '@/components/DeliveryDashboard#DeliveryDashboard', path: '/deliveries' },
+        launches: { Component: '@/components/UpcomingLaunches#UpcomingLaunches', path: '/launches' },
+      },
     },
   },
   collections: collections.map(forEmbeddedDatabase),

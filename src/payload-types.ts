@@ -194,6 +194,10 @@ export interface Announcement {
     social?: boolean | null;
   };
   /**
+   * Scheduled launch: save the draft with a time and it publishes itself then, on every channel. Clear it to cancel the launch.
+   */
+  publishAt?: string | null;
+  /**
    * Set when the item is first published.
    */
   publishedAt?: string | null;
@@ -307,6 +311,10 @@ export interface Report {
   reportFile: number | Document;
   coverImage?: (number | null) | Media;
   topics?: (number | Topic)[] | null;
+  /**
+   * Scheduled launch: save the draft with a time and it publishes itself then, on every channel. Clear it to cancel the launch.
+   */
+  publishAt?: string | null;
   /**
    * Set when the item is first published.
    */
@@ -928,6 +936,7 @@ export interface AnnouncementsSelect<T extends boolean = true> {
         email?: T;
         social?: T;
       };
+  publishAt?: T;
   publishedAt?: T;
   feedGuid?: T;
   notifySubscribers?: T;
@@ -950,6 +959,7 @@ export interface ReportsSelect<T extends boolean = true> {
   reportFile?: T;
   coverImage?: T;
   topics?: T;
+  publishAt?: T;
   publishedAt?: T;
   feedGuid?: T;
   notifySubscribers?: T;

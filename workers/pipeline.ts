@@ -17,7 +17,7 @@ import type { ChannelPort } from '../src/domain/ports'
 import { SOCIAL_NETWORKS, type SocialNetwork } from '../src/domain/social/fit-post'
 import { CHANNEL_NAMES, channelOfQueue, configuredChannels } from '../src/jobs/channels'
 import { jobOptions } from '../src/jobs/options'
-import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from '../src/jobs/queues'
+import { LANES, LAUNCH_QUEUE, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from '../src/jobs/queues'
 import { ChannelPauses } from '../src/lib/channel-pause'
 import type { Env } from '../src/lib/env'
 import { createRedis } from '../src/lib/redis'
@@ -27,6 +27,7 @@ import { AccountRateLimits } from '../src/lib/social/account-rate-limits'
 import { sendImportConfirmations } from './confirmations'
 import { sweepExpiries } from './expiry'
 import { processChannelJob } from './processors/channel'
+import { processLaunchJob, sweepLaunches } from './launches'
 import { processFanoutJob } from './processors/fanout'
 import { startRelay } from './relay'
 import { processSocialJob } from './social-posts'
@@ -228,6 +229,9 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     // The schedules live in Redis: after Redis lost its data they would be gone until a restart, so
     // they are asserted again (a no-op while they exist) at the expiry sweep's pace.
     reassertSchedules = setInterval(() => void scheduleSweeps().catch(() => undefined), env.EXPIRY_SWEEP_MS)
+    // Scheduled launches publish on their own queue, worked where the scheduler is.
+    const launches = watch(new Queue(LAUNCH_QUEUE, { connection: connection('producer'), prefix }), LAUNCH_QUEUE)
+    queues.push(launches)
     startWorker(SCHEDULER_QUEUE, undefined, async (job) => {
       if (job.name === 'confirmation-sweep') {
         if (!mailer) return { confirmationsSent: 0 }
@@ -236,8 +240,10 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
         return sent === undefined ? { skipped: 'another sweep is running' } : { confirmationsSent: sent }
       }
       if (job.name === 'social-sweep') return { requeued: await sweepSocialPosts(payload, socialQueue, options, { dueWithinMs: env.EXPIRY_SWEEP_MS, lockMs: env.WORKER_LOCK_MS }) }
-      return { expired: await sweepExpiries(payload) }
+      const launchesRequeued = await sweepLaunches(payload, launches, options, env.EXPIRY_SWEEP_MS)
+      return { expired: await sweepExpiries(payload), launchesRequeued }
     })
+    startWorker(LAUNCH_QUEUE, undefined, (job, _worker, token) => processLaunchJob(job, token, payload))
   }
 
   let relay: { stop: () => Promise<void> } | undefined

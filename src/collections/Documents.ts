@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone } from '@/access/anyone'
+import { filesOfPublishedReports, hideRefusedFiles } from '@/access/embargo'
 import { isEditor } from '@/access/isEditor'
 import { isStaff } from '@/access/isStaff'
 import { limitFileSize } from '@/hooks/limitFileSize'
@@ -11,12 +11,13 @@ export const Documents: CollectionConfig = {
   slug: 'documents',
   admin: { useAsTitle: 'title' },
   access: {
-    read: anyone,
+    read: filesOfPublishedReports,
     create: isStaff,
     update: isStaff,
     delete: isEditor,
   },
   hooks: {
+    afterError: [hideRefusedFiles],
     beforeOperation: [limitFileSize(50 * 1024 * 1024, 'a PDF')],
   },
   upload: {

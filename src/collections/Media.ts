@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone } from '@/access/anyone'
+import { imagesOutsideEmbargo, hideRefusedFiles } from '@/access/embargo'
 import { isEditor } from '@/access/isEditor'
 import { isStaff } from '@/access/isStaff'
 import { limitFileSize } from '@/hooks/limitFileSize'
@@ -10,12 +10,13 @@ export const Media: CollectionConfig = {
   slug: 'media',
   admin: { useAsTitle: 'alt' },
   access: {
-    read: anyone,
+    read: imagesOutsideEmbargo,
     create: isStaff,
     update: isStaff,
     delete: isEditor,
   },
   hooks: {
+    afterError: [hideRefusedFiles],
     beforeOperation: [limitFileSize(10 * 1024 * 1024, 'an image')],
   },
   upload: {

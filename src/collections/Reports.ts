@@ -5,11 +5,13 @@ import { createdByField } from '@/fields/createdBy'
 import { distributionField } from '@/fields/distribution'
 import { feedGuidField } from '@/fields/feedGuid'
 import { notifySubscribersField } from '@/fields/notifySubscribers'
+import { publishAtField } from '@/fields/publishAt'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
 import { topicsField } from '@/fields/topics'
 import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublicationEvent'
+import { followLaunchSchedule, refusePastLaunch } from '@/hooks/scheduleLaunch'
 
 export const Reports: CollectionConfig = {
   slug: 'reports',
@@ -23,8 +25,8 @@ export const Reports: CollectionConfig = {
   },
   access: publishableContentAccess,
   hooks: {
-    beforeChange: [rememberLiveState],
-    afterChange: [recordPublicationEvent],
+    beforeChange: [refusePastLaunch, rememberLiveState],
+    afterChange: [recordPublicationEvent, followLaunchSchedule],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },
@@ -40,6 +42,7 @@ export const Reports: CollectionConfig = {
     },
     { name: 'coverImage', type: 'upload', relationTo: 'media' },
     topicsField(),
+    publishAtField(),
     publishedAtField(),
     feedGuidField(),
     notifySubscribersField(),

@@ -2,7 +2,7 @@ import { SOCIAL_NETWORKS } from '@/domain/social/fit-post'
 import { ConfigError } from '@/lib/config-error'
 import type { Env } from '@/lib/env'
 
-import { LANES, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from './queues'
+import { LANES, LAUNCH_QUEUE, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from './queues'
 
 /** Every channel there is, in delivery order. */
 export const CHANNEL_NAMES = ['log', 'feeds', 'email', 'social'] as const
@@ -22,11 +22,12 @@ export function configuredChannels(env: Pick<Env, 'DELIVERY_CHANNELS' | 'SENDGRI
   return available.filter((name) => wanted.includes(name))
 }
 
-/** Every queue of this installation: the fan-out and each channel per lane, the social networks' post queues, and the scheduler. */
+/** Every queue of this installation: the fan-out and each channel per lane, the social networks' post queues, the scheduler and the launches. */
 export const pipelineQueueNames = (channels: string[]): string[] => [
   ...LANES.flatMap((lane) => [fanoutQueue(lane), ...channels.map((channel) => channelQueue(channel, lane))]),
   ...(channels.includes('social') ? SOCIAL_NETWORKS.map(socialQueueName) : []),
   SCHEDULER_QUEUE,
+  LAUNCH_QUEUE,
 ]
 
 /** The channel a queue belongs to (its name without the lane), or the queue's role. */

@@ -13,3 +13,6 @@ export const SCHEDULER_QUEUE = 'scheduler'
 
 /** One queue per social network for the posts waiting for their time, so each network's limits and outages stay its own. */
 export const socialQueueName = (network: string) => `social-${network}`
+
+/** Scheduled launches: a draft's delayed publication at its `publishAt`. */
+export const LAUNCH_QUEUE = 'launches'

@@ -9,6 +9,7 @@ import * as migration_20261129_003608_email_unsubscribe_mailbox from './20261129
 import * as migration_20261129_004443_subscriber_imports from './20261129_004443_subscriber_imports';
 import * as migration_20261129_012655_social_accounts from './20261129_012655_social_accounts';
 import * as migration_20261129_032309_social_posts from './20261129_032309_social_posts';
+import * as migration_20261129_034128_scheduled_launches from './20261129_034128_scheduled_launches';
 
 export const migrations = [
   {
@@ -64,6 +65,11 @@ export const migrations = [
   {
     up: migration_20261129_032309_social_posts.up,
     down: migration_20261129_032309_social_posts.down,
-    name: '20261129_032309_social_posts'
+    name: '20261129_032309_social_posts',
+  },
+  {
+    up: migration_20261129_034128_scheduled_launches.up,
+    down: migration_20261129_034128_scheduled_launches.down,
+    name: '20261129_034128_scheduled_launches'
   },
 ];

@@ -167,7 +167,7 @@ it('runs the local mail sink when no SendGrid key is set, and alerts go there', 
   await until(async () => (await (await fetch(`http://127.0.0.1:${ports.mail}/inbox`)).text()).includes('URGENT: An alert by email'), 60, 'the alert in the mail sink')
 })
 
-it('serves the delivery dashboard and the queue dashboard to the first admin, and answers the health probes', async () => {
+it('serves the delivery dashboard, upcoming launches and the queue dashboard to the first admin, and answers the health probes', async () => {
   const headers = await adminHeaders()
   const dashboard = await fetch(url('/admin/deliveries'), { headers })
   expect(dashboard.status).toBe(200)
@@ -175,6 +175,9 @@ it('serves the delivery dashboard and the queue dashboard to the first admin, an
   expect(html).toContain('Email campaigns')
   expect(html).toContain('Needs you')
   expect(html).toContain('URGENT: An alert by email') // the campaign of the test above
+  const launches = await fetch(url('/admin/launches'), { headers })
+  expect(launches.status).toBe(200)
+  expect(await launches.text()).toContain('Upcoming launches')
   const queues = await fetch(url('/admin/queues'), { headers })
   expect(queues.status).toBe(200)
   expect(await queues.text()).toContain('<title>Delivery queues</title>')

@@ -6,7 +6,7 @@
 import { Forbidden, NotFound, ValidationError, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import type { User } from '@/payload-types'
+import type { Report, User } from '@/payload-types'
 
 import { body, createItem, createUser } from '../helpers/content'
 import { csvFile, pdfFile, pngFile } from '../helpers/files'
@@ -157,7 +157,41 @@ const uploadCells = (collection: 'media' | 'documents'): Cell[] => {
       ? payload.create({ collection, data: { alt: 'A green square' }, file: await pngFile() })
       : payload.create({ collection, data: { title: 'A PDF' }, file: pdfFile() })
   return [
-    { collection, operation: 'read', allowed: EVERYONE, attempt: async ({ as }) => payload.findByID({ collection, id: (await upload()).id, ...as }) },
+    ...(collection === 'media'
+      ? [
+          { collection, operation: 'read an image', allowed: EVERYONE, attempt: async ({ as }: Actor) => payload.findByID({ collection, id: (await upload()).id, ...as }) },
+          {
+            collection,
+            operation: "read a draft's hero image (embargoed)",
+            allowed: STAFF,
+            attempt: async ({ as }: Actor) => {
+              const image = await upload()
+              await payload.create({ collection: 'announcements', data: { title: 'Embargoed', summary: 's', body, urgency: 'standard', heroImage: image.id, _status: 'draft' }, draft: true })
+              return payload.findByID({ collection, id: image.id, ...as })
+            },
+          },
+        ]
+      : [
+          {
+            collection,
+            operation: "read a published report's PDF",
+            allowed: EVERYONE,
+            attempt: async ({ as }: Actor) => {
+              const report = (await createItem(payload, 'reports', { status: 'published' })) as Report
+              return payload.findByID({ collection, id: typeof report.reportFile === 'object' ? report.reportFile.id : report.reportFile, ...as })
+            },
+          },
+          {
+            collection,
+            operation: "read a draft report's PDF (embargoed), or one no report uses",
+            allowed: STAFF,
+            attempt: async ({ as }: Actor) => {
+              const report = (await createItem(payload, 'reports', { status: 'draft' })) as Report
+              await payload.findByID({ collection, id: typeof report.reportFile === 'object' ? report.reportFile.id : report.reportFile, ...as })
+              return payload.findByID({ collection, id: (await upload()).id, ...as })
+            },
+          },
+        ]),
     {
       collection,
       operation: 'upload',

@@ -321,6 +321,19 @@ describe('retraction and correction', () => {
   })
 })
 
+describe('expiry', () => {
+  it("cancels a standard post still waiting for its slot once the item's expiry passes", async () => {
+    const topic = await scope()
+    const target = await account('mastodon', topic.id, { slots: [slotIn(7, 'Europe/London').slot] })
+    const item = await publish(topic.id, { urgency: 'standard', expiresAt: new Date(Date.now() + 3_000).toISOString() })
+    const waiting = await waitForPost(item.id, target.id, 'scheduled')
+    const cancelled = await waitForPost(item.id, target.id, 'cancelled', 'statement', 20_000)
+    expect(cancelled.lastError).toBe('The item expired before this post went out.')
+    expect(await queues.get('mastodon')!.getJob(postJobId(waiting.id))).toBeUndefined()
+    expect((await ledgerRow(waiting.delivery)).state).toBe('cancelled')
+  })
+})
+
 describe('credentials', () => {
   it('never appear in job data or anywhere else in Redis', async () => {
     const client = new Redis(ctx.redisUrl)

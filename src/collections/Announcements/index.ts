@@ -5,11 +5,13 @@ import { createdByField } from '@/fields/createdBy'
 import { distributionField } from '@/fields/distribution'
 import { feedGuidField } from '@/fields/feedGuid'
 import { notifySubscribersField } from '@/fields/notifySubscribers'
+import { publishAtField } from '@/fields/publishAt'
 import { publishedAtField } from '@/fields/publishedAt'
 import { frozenSlugField } from '@/fields/slug'
 import { summaryField } from '@/fields/summary'
 import { topicsField } from '@/fields/topics'
 import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublicationEvent'
+import { followLaunchSchedule, refusePastLaunch } from '@/hooks/scheduleLaunch'
 
 import { expiresAfterPublication } from './expiresAfterPublication'
 
@@ -25,8 +27,8 @@ export const Announcements: CollectionConfig = {
   },
   access: publishableContentAccess,
   hooks: {
-    beforeChange: [rememberLiveState],
-    afterChange: [recordPublicationEvent],
+    beforeChange: [refusePastLaunch, rememberLiveState],
+    afterChange: [recordPublicationEvent, followLaunchSchedule],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },
@@ -62,6 +64,7 @@ export const Announcements: CollectionConfig = {
         { name: 'social', type: 'checkbox', defaultValue: true, label: 'Social accounts' },
       ],
     },
+    publishAtField(),
     publishedAtField(),
     feedGuidField(),
     notifySubscribersField(),

@@ -1,11 +1,13 @@
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 
 import { jobOptions } from '@/jobs/options'
-import { appRedis } from '@/lib/app-redis'
+import { SOCIAL_NETWORKS } from '@/domain/social/fit-post'
+import { socialQueueName } from '@/jobs/queues'
+import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
 import { refusalUnless } from '@/lib/http/refusal'
 import { logger } from '@/lib/logger'
-import { appSocialQueue, schedulePostJob } from '@/lib/social/post-queue'
+import { schedulePostJob } from '@/lib/social/post-queue'
 import { cancelPost, compareAndSetPost } from '@/lib/social/post-state'
 import type { SocialPost } from '@/payload-types'
 
@@ -13,10 +15,10 @@ import { postJobFields } from './staffEdits'
 
 type Outcome = { status: number; message: string }
 
+/** The networks' queues, for `cancelPost`, which takes them one network at a time. */
 const queues = async () => {
-  const redis = await appRedis()
-  const prefix = getEnv().QUEUE_PREFIX
-  return (network: SocialPost['network']) => appSocialQueue(redis, prefix, network)
+  const handles = new Map(await Promise.all(SOCIAL_NETWORKS.map(async (network) => [network, await appQueue(socialQueueName(network))] as const)))
+  return (network: SocialPost['network']) => handles.get(network)!
 }
 
 const settled = (post: SocialPost): Outcome => ({

@@ -2,10 +2,11 @@ import { APIError, ValidationError, type CollectionAfterChangeHook, type Collect
 
 import { EDITABLE_POST_STATES, type SocialPostState } from '@/domain/social/post-states'
 import { jobOptions } from '@/jobs/options'
-import { appRedis } from '@/lib/app-redis'
+import { socialQueueName } from '@/jobs/queues'
+import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
-import { appSocialQueue, schedulePostJob } from '@/lib/social/post-queue'
+import { schedulePostJob } from '@/lib/social/post-queue'
 import type { SocialPost } from '@/payload-types'
 
 /** A time this far in the past still counts as "now" (the form was filled in a minute ago). */
@@ -52,7 +53,7 @@ export const moveJobAfterEdit: CollectionAfterChangeHook<SocialPost> = async ({ 
   if (doc.scheduledAt === previousDoc.scheduledAt && previousDoc.state === 'scheduled') return doc
   const env = getEnv()
   try {
-    await schedulePostJob(appSocialQueue(await appRedis(), env.QUEUE_PREFIX, doc.network), postJobFields(doc), jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS }))
+    await schedulePostJob(await appQueue(socialQueueName(doc.network)), postJobFields(doc), jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS }))
   } catch (error) {
     logger.error({ postId: doc.id, err: error instanceof Error ? error.message : String(error) }, 'social post: could not move its job')
     throw new APIError('The post queue cannot be reached just now, so the change was not saved. Try again in a moment.', 503, undefined, true)

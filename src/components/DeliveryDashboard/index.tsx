@@ -1,11 +1,10 @@
-import { DefaultTemplate } from '@payloadcms/next/templates'
-import { Gutter } from '@payloadcms/ui'
 import type { AdminViewServerProps } from 'payload'
 import React from 'react'
 
 import { hasRole } from '@/access/roles'
 import { type DashboardWindow, deliveryDashboardData } from '@/lib/ops/delivery-dashboard-data'
 
+import { adminPage } from '../AdminPage'
 import { PausedChannels } from '../DistributionPanel/PausedChannels'
 import { ActivityChart } from './ActivityChart'
 import { AttentionList } from './AttentionList'
@@ -30,24 +29,11 @@ function StateBar({ total, byState }: { total: number; byState: Record<string, n
  * drawn as lines, each email campaign's progress, the latest events with each channel's state as a
  * bar, paused channels, and the units that need staff with their actions. Redrawn every 5 seconds.
  */
-export async function DeliveryDashboard({ initPageResult, params, searchParams }: AdminViewServerProps) {
-  const { req, permissions, visibleEntities, locale } = initPageResult
+export async function DeliveryDashboard(props: AdminViewServerProps) {
+  const { req } = props.initPageResult
   const user = req.user as { role?: 'admin' | 'editor' | 'author' } | null
-  const window: DashboardWindow = searchParams?.window === 'day' ? 'day' : 'hour'
-  const template = (children: React.ReactNode) => (
-    <DefaultTemplate
-      i18n={req.i18n}
-      locale={locale}
-      params={params}
-      payload={req.payload}
-      permissions={permissions}
-      searchParams={searchParams}
-      user={req.user ?? undefined}
-      visibleEntities={visibleEntities}
-    >
-      <Gutter>{children}</Gutter>
-    </DefaultTemplate>
-  )
+  const window: DashboardWindow = props.searchParams?.window === 'day' ? 'day' : 'hour'
+  const template = (children: React.ReactNode) => adminPage(props, children)
   if (!hasRole(user, 'editor', 'admin')) return template(<p>Only editors and admins can see the delivery dashboard.</p>)
 
   const data = await deliveryDashboardData(req.payload, window)

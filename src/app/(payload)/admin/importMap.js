@@ -26,6 +26,7 @@ import { DistributionPanel as DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa
 import { SocialPostActions as SocialPostActions_74f3131382d3eaf5f7d1e3b701b0f6b3 } from '@/components/SocialPostActions'
 import { OperationsLinks as OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd } from '@/components/OperationsLinks'
 import { DeliveryDashboard as DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf } from '@/components/DeliveryDashboard'
+import { UpcomingLaunches as UpcomingLaunches_6cf665ae4f03d3a6f30d6edfebe3195b } from '@/components/UpcomingLaunches'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -58,5 +59,6 @@ export const importMap = {
   "@/components/SocialPostActions#SocialPostActions": SocialPostActions_74f3131382d3eaf5f7d1e3b701b0f6b3,
   "@/components/OperationsLinks#OperationsLinks": OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd,
   "@/components/DeliveryDashboard#DeliveryDashboard": DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf,
+  "@/components/UpcomingLaunches#UpcomingLaunches": UpcomingLaunches_6cf665ae4f03d3a6f30d6edfebe3195b,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
