@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readBody } from '../request-body'
 
 /** One message as a recipient would get it: a personalization expanded with its substitutions. */
 export type SinkMessage = {
@@ -188,14 +189,8 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
       return refuse(401, null, 'The provided authorization grant is invalid, expired, or revoked')
     }
 
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY) chunks.push(chunk)
-    })
-    request.on('end', () => {
-      if (size > MAX_BODY) return refuse(413, null, 'The JSON payload must be no larger than 30MB.')
+    void readBody(request, MAX_BODY).then((raw) => {
+      if (!raw) return refuse(413, null, 'The JSON payload must be no larger than 30MB.')
       const roll = (cycle++ % 20) / 20
       if (roll < faults.rate429) {
         const reset = Math.ceil(Date.now() / 1000) + faults.retryAfterSeconds
@@ -204,7 +199,7 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
       if (roll < faults.rate429 + faults.rate500) return refuse(500, null, 'Internal server error')
       let body: MailSend
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MailSend
+        body = JSON.parse(raw.toString('utf8')) as MailSend
       } catch {
         return refuse(400, null, 'Bad Request')
       }

@@ -3,6 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import { lexicons, type AppBskyFeedPost } from '@atproto/api'
+import { readBody } from '../../dev/request-body'
 
 /** An account on the PDS; `password` is what a bot logs in with (an app password, xxxx-xxxx-xxxx-xxxx). */
 export type FakeBlueskyAccount = { handle: string; did: string; password: string; email?: string }
@@ -292,13 +293,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions): Promise<Fak
       requests.push({ method: request.method ?? '', nsid, status })
       response.writeHead(status, headers).end(JSON.stringify(body))
     }
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY) chunks.push(chunk)
-    })
-    request.on('end', () => {
+    void readBody(request, MAX_BODY).then((raw) => {
       try {
         if (!pathname.startsWith('/xrpc/')) return answer(404, { error: 'NotFound', message: 'Not Found' })
         const method = methods[nsid]
@@ -311,12 +306,12 @@ export async function startFakeBluesky(options: FakeBlueskyOptions): Promise<Fak
           return answer(failures.status, failures.body ?? { error: reason.replace(/\W/g, ''), message: reason })
         }
         const { account, token } = method.auth ? authenticate(request.headers.authorization, method.auth) : { account: undefined, token: '' }
-        if (size > MAX_BODY) throw new XrpcError(413, 'PayloadTooLarge', 'request entity too large')
+        if (!raw) throw new XrpcError(413, 'PayloadTooLarge', 'request entity too large')
         const contentType = request.headers['content-type'] ?? ''
-        if (size > 0 && !contentType.startsWith('application/json')) throw invalidRequest(`Wrong request encoding (Content-Type): ${contentType}`)
+        if (raw.length > 0 && !contentType.startsWith('application/json')) throw invalidRequest(`Wrong request encoding (Content-Type): ${contentType}`)
         let input: unknown
         try {
-          input = size > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined
+          input = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined
         } catch {
           throw invalidRequest('Request body is not valid JSON')
         }

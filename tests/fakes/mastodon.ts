@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readBody } from '../../dev/request-body'
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct'
 
@@ -193,14 +194,8 @@ export async function startFakeMastodon(options: FakeMastodonOptions): Promise<F
         .end(html ? body : JSON.stringify(body))
     }
 
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY) chunks.push(chunk)
-    })
-    request.on('end', () => {
-      if (size > MAX_BODY) return send(413, TOO_LARGE_PAGE)
+    void readBody(request, MAX_BODY).then((raw) => {
+      if (!raw) return send(413, TOO_LARGE_PAGE)
       const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
       const viewer = token !== undefined && Object.hasOwn(options.tokens, token) ? options.tokens[token] : undefined
       const rate = throttle(viewer ? `token:${token}` : `ip:${request.socket.remoteAddress}`)
@@ -226,7 +221,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions): Promise<F
       if (method === 'POST' && url.pathname === '/api/v1/statuses') {
         const account = authenticate()
         if (!account || failed()) return
-        const params = parseParams(request.headers['content-type'], Buffer.concat(chunks).toString('utf8'))
+        const params = parseParams(request.headers['content-type'], raw.toString('utf8'))
         if (!params) return answer(400, { error: 'Bad Request' })
         return createStatus(account, { ...Object.fromEntries(url.searchParams), ...params }, request.headers['idempotency-key'], (status, body) => {
           if (status === 200 && holding) held.push({ response, answer: () => answer(status, body) })

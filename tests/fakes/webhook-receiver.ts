@@ -2,6 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import { Webhook } from 'standardwebhooks'
+import { readBody } from '../../dev/request-body'
 
 export type ReceivedWebhook = { id: string; body: Record<string, unknown>; headers: http.IncomingHttpHeaders }
 
@@ -33,18 +34,11 @@ export async function startFakeWebhookReceiver(secret: string): Promise<FakeWebh
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: reason }))
     }
     if (request.method !== 'POST') return refuse(405, 'Only POST is accepted')
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY) chunks.push(chunk)
-    })
-    request.on('end', () => {
-      if (size > MAX_BODY) return refuse(413, 'Body too large')
-      const raw = Buffer.concat(chunks).toString('utf8')
+    void readBody(request, MAX_BODY).then((raw) => {
+      if (!raw) return refuse(413, 'Body too large')
       let body: Record<string, unknown>
       try {
-        body = verifier.verify(raw, request.headers as Record<string, string>) as Record<string, unknown>
+        body = verifier.verify(raw.toString('utf8'), request.headers as Record<string, string>) as Record<string, unknown>
       } catch (error) {
         return refuse(401, `Signature check failed: ${(error as Error).message}`)
       }

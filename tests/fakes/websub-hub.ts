@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readBody } from '../../dev/request-body'
 
 export type HubPing = { url: string; at: number }
 
@@ -32,18 +33,12 @@ export async function startFakeWebSubHub(): Promise<FakeWebSubHub> {
       response.writeHead(status, { 'content-type': 'text/plain' }).end(reason)
     }
     if (request.method !== 'POST') return refuse(405, 'Only POST is supported')
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY) chunks.push(chunk)
-    })
-    request.on('end', () => {
-      if (size > MAX_BODY) return refuse(413, 'Request body too large')
+    void readBody(request, MAX_BODY).then((raw) => {
+      if (!raw) return refuse(413, 'Request body too large')
       if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
         return refuse(400, 'Content-Type must be application/x-www-form-urlencoded')
       }
-      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+      const form = new URLSearchParams(raw.toString('utf8'))
       if (form.get('hub.mode') !== 'publish') return refuse(400, `Unrecognized hub.mode: ${form.get('hub.mode') ?? '(none)'}`)
       const topic = form.get('hub.url') ?? form.get('hub.topic')
       if (!topic || !/^https?:\/\/[^\s]+$/.test(topic)) return refuse(400, 'hub.url must be an absolute http(s) URL')
