@@ -186,6 +186,11 @@ export interface Announcement {
    */
   relatedReport?: (number | null) | Report;
   /**
+   * An earlier statement this one updates or cancels.
+   */
+  supersedes?: (number | null) | Announcement;
+  supersession?: ('update' | 'cancel') | null;
+  /**
    * Where publishing sends this announcement.
    */
   channels?: {
@@ -929,6 +934,8 @@ export interface AnnouncementsSelect<T extends boolean = true> {
   topics?: T;
   heroImage?: T;
   relatedReport?: T;
+  supersedes?: T;
+  supersession?: T;
   channels?:
     | T
     | {

@@ -10,6 +10,7 @@ import * as migration_20261129_004443_subscriber_imports from './20261129_004443
 import * as migration_20261129_012655_social_accounts from './20261129_012655_social_accounts';
 import * as migration_20261129_032309_social_posts from './20261129_032309_social_posts';
 import * as migration_20261129_034128_scheduled_launches from './20261129_034128_scheduled_launches';
+import * as migration_20261129_040928_supersession from './20261129_040928_supersession';
 
 export const migrations = [
   {
@@ -70,6 +71,11 @@ export const migrations = [
   {
     up: migration_20261129_034128_scheduled_launches.up,
     down: migration_20261129_034128_scheduled_launches.down,
-    name: '20261129_034128_scheduled_launches'
+    name: '20261129_034128_scheduled_launches',
+  },
+  {
+    up: migration_20261129_040928_supersession.up,
+    down: migration_20261129_040928_supersession.down,
+    name: '20261129_040928_supersession'
   },
 ];

@@ -14,6 +14,7 @@ import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublica
 import { followLaunchSchedule, refusePastLaunch } from '@/hooks/scheduleLaunch'
 
 import { expiresAfterPublication } from './expiresAfterPublication'
+import { supersessionFields, withdrawCancelled } from './supersession'
 
 export const Announcements: CollectionConfig = {
   slug: 'announcements',
@@ -28,7 +29,7 @@ export const Announcements: CollectionConfig = {
   access: publishableContentAccess,
   hooks: {
     beforeChange: [refusePastLaunch, rememberLiveState],
-    afterChange: [recordPublicationEvent, followLaunchSchedule],
+    afterChange: [recordPublicationEvent, withdrawCancelled, followLaunchSchedule],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 200 },
@@ -54,6 +55,7 @@ export const Announcements: CollectionConfig = {
       relationTo: 'reports',
       admin: { description: 'The report this statement launches or refers to.' },
     },
+    ...supersessionFields(),
     {
       name: 'channels',
       type: 'group',

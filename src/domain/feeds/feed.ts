@@ -30,6 +30,8 @@ export type FeedEntry = {
   published: string
   updated: string
   enclosure?: FeedEnclosure
+  /** The earlier statement this one updates or cancels (RFC 5829's predecessor-version). */
+  supersedes?: { kind: 'update' | 'cancel'; url: string }
 }
 
 export type Feed = {
@@ -61,3 +63,14 @@ const NOT_XML_CHAR = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u
  * character pasted into a title would otherwise make every aggregator reject the whole feed.
  */
 export const xmlSafe = (text: string): string => text.replace(NOT_XML_CHAR, '')
+
+/**
+ * The link from a statement to the earlier one it updates or cancels, as Atom (and RSS, through its
+ * atom: namespace) carries it: RFC 5829's predecessor-version, titled with what it does.
+ */
+export const supersedesLink = (supersedes: NonNullable<FeedEntry['supersedes']>) => ({
+  rel: 'predecessor-version',
+  type: 'text/html',
+  href: supersedes.url,
+  title: supersedes.kind === 'cancel' ? 'Cancels this statement' : 'Updates this statement',
+})

@@ -1,6 +1,6 @@
 import xml, { type XmlObject } from 'xml'
 
-import { type Feed, feedHomeUrl, feedUrl } from './feed'
+import { type Feed, feedHomeUrl, feedUrl, supersedesLink } from './feed'
 
 const ATOM = 'http://www.w3.org/2005/Atom'
 
@@ -26,6 +26,7 @@ export function renderAtom(feed: Feed, changedAt: Date): string {
       ...(entry.enclosure
         ? [link({ rel: 'enclosure', href: entry.enclosure.url, type: entry.enclosure.type, length: entry.enclosure.length, title: entry.enclosure.title })]
         : []),
+      ...(entry.supersedes ? [link(supersedesLink(entry.supersedes))] : []),
     ],
   }))
   const root: XmlObject = {

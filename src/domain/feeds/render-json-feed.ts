@@ -23,6 +23,8 @@ export function renderJsonFeed(feed: Feed): string {
       ...(entry.enclosure
         ? { attachments: [{ url: entry.enclosure.url, mime_type: entry.enclosure.type, size_in_bytes: entry.enclosure.length, title: entry.enclosure.title }] }
         : {}),
+      // JSON Feed's extensions start with an underscore; this one names the statement this one updates or cancels.
+      ...(entry.supersedes ? { _supersedes: { kind: entry.supersedes.kind, url: entry.supersedes.url } } : {}),
     })),
   })
 }

@@ -1,6 +1,6 @@
 import RSS from 'rss'
 
-import { type Feed, feedHomeUrl, feedUrl } from './feed'
+import { type Feed, feedHomeUrl, feedUrl, supersedesLink } from './feed'
 
 /** RSS 2.0 with content:encoded bodies, dc:creator, an atom:updated time for corrections, and enclosures. */
 export function renderRss(feed: Feed, changedAt: Date): string {
@@ -24,7 +24,11 @@ export function renderRss(feed: Feed, changedAt: Date): string {
       author: entry.author,
       date: entry.published,
       enclosure: entry.enclosure ? { url: entry.enclosure.url, size: entry.enclosure.length, type: entry.enclosure.type } : undefined,
-      custom_elements: [{ 'content:encoded': { _cdata: entry.contentHtml } }, { 'atom:updated': entry.updated }],
+      custom_elements: [
+        { 'content:encoded': { _cdata: entry.contentHtml } },
+        { 'atom:updated': entry.updated },
+        ...(entry.supersedes ? [{ 'atom:link': { _attr: supersedesLink(entry.supersedes) } }] : []),
+      ],
     })
   }
   return rss.xml()

@@ -34,6 +34,8 @@ type Row = {
   createdAt: string
   updatedAt: string
   feedGuid?: string | null
+  supersedes?: Populated<{ id: number; slug?: string | null }>
+  supersession?: 'update' | 'cancel' | null
 }
 
 const published: Where = { _status: { equals: 'published' } }
@@ -98,6 +100,9 @@ function toEntry(collection: PublishableCollection, row: Row, settings: FeedSett
           },
         }
       : {}),
+    ...(row.supersedes && typeof row.supersedes === 'object'
+      ? { supersedes: { kind: row.supersession === 'cancel' ? ('cancel' as const) : ('update' as const), url: itemUrl(settings.siteUrl, 'announcements', row.supersedes.slug ?? String(row.supersedes.id)) } }
+      : {}),
   }
 }
 
@@ -112,8 +117,19 @@ async function entriesOf(payload: Payload, collection: PublishableCollection, sc
     limit: settings.itemCount,
     pagination: false,
     depth: 1,
-    select: { title: true, slug: true, summary: true, body: true, topics: true, publishedAt: true, createdAt: true, updatedAt: true, feedGuid: true, ...(collection === 'reports' ? { reportFile: true } : {}) },
-    populate: { topics: { name: true }, documents: { url: true, filename: true, filesize: true, mimeType: true, title: true } },
+    select: {
+      title: true,
+      slug: true,
+      summary: true,
+      body: true,
+      topics: true,
+      publishedAt: true,
+      createdAt: true,
+      updatedAt: true,
+      feedGuid: true,
+      ...(collection === 'reports' ? { reportFile: true } : { supersedes: true, supersession: true }),
+    },
+    populate: { topics: { name: true }, documents: { url: true, filename: true, filesize: true, mimeType: true, title: true }, announcements: { slug: true } },
   })
   return (docs as unknown as Row[]).map((row) => toEntry(collection, row, settings))
 }

@@ -4,9 +4,10 @@ import { getPayload } from 'payload'
 import type { PublishableCollection } from '@/domain/events'
 import { escapeHtml } from '@/domain/escape-html'
 import { itemUrl } from '@/domain/item-url'
+import type { Announcement } from '@/payload-types'
 
-import { itemMain, itemPath } from './page-parts'
-import { itemBySlug, siteContext } from './public-items'
+import { itemMain, itemPath, supersessionNotices } from './page-parts'
+import { itemBySlug, siteContext, supersessionsOf } from './public-items'
 import { notFoundPage, sitePage } from './site-page'
 
 /**
@@ -25,14 +26,16 @@ export const itemRoute =
       return notFoundPage(request, site, path, 'There is no published statement at this address.')
     }
     if ('gone' in lookup) {
+      const cancelledBy = collection === 'announcements' ? (await supersessionsOf(payload, { id: lookup.gone.id })).by.filter((newer) => newer.kind === 'cancel') : []
       return sitePage(request, site, {
         status: 410,
         title: lookup.gone.title,
         path,
         noindex: true,
-        main: `<h1>${escapeHtml(lookup.gone.title)}</h1><p class="notice">This ${collection === 'reports' ? 'report' : 'statement'} has been withdrawn by ${escapeHtml(site.organisation)}.</p><p><a href="/archive">See current statements</a>.</p>`,
+        main: `<h1>${escapeHtml(lookup.gone.title)}</h1><p class="notice">This ${collection === 'reports' ? 'report' : 'statement'} has been withdrawn by ${escapeHtml(site.organisation)}.</p>${supersessionNotices({ by: cancelledBy })}<p><a href="/archive">See current statements</a>.</p>`,
       })
     }
     const item = lookup.found
-    return sitePage(request, site, { title: item.title, description: item.summary ?? undefined, path: itemPath(item), ogType: 'article', main: itemMain(item, site.siteUrl) })
+    const notices = item.collection === 'announcements' ? supersessionNotices(await supersessionsOf(payload, item as Announcement)) : ''
+    return sitePage(request, site, { title: item.title, description: item.summary ?? undefined, path: itemPath(item), ogType: 'article', main: notices + itemMain(item, site.siteUrl) })
   }

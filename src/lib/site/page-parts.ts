@@ -3,7 +3,7 @@ import { itemUrl } from '@/domain/item-url'
 import { bodyHtml } from '@/lib/feeds/body-html'
 import type { Topic } from '@/payload-types'
 
-import { type PublicItem, reportFile } from './public-items'
+import { type PublicItem, reportFile, type Supersession } from './public-items'
 
 const DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })
 
@@ -59,4 +59,16 @@ export function pager(path: string, page: number, hasMore: boolean): string {
 export const pageNumber = (request: Request) => {
   const value = Number(new URL(request.url).searchParams.get('page') ?? 1)
   return Number.isInteger(value) && value >= 1 && value <= 10_000 ? value : 1
+}
+
+const statementLink = (other: Supersession) => `<a href="${escapeHtml(itemUrl('', 'announcements', other.slug))}">${escapeHtml(other.title)}</a>`
+
+/**
+ * The notices that tie a statement to the ones that update or cancel it, and to the one it updates or
+ * cancels itself, so a reader who lands on an old statement finds the current one.
+ */
+export function supersessionNotices({ by, of }: { by: Supersession[]; of?: Supersession }): string {
+  const notices = by.map((newer) => `<p class="notice">${newer.kind === 'cancel' ? 'This statement was cancelled by' : 'This statement has been updated:'} ${statementLink(newer)}.</p>`)
+  if (of) notices.push(`<p class="notice">${of.kind === 'cancel' ? 'This statement cancels' : 'This statement updates'} ${statementLink(of)}.</p>`)
+  return notices.join('\n')
 }

@@ -8,7 +8,7 @@ import type { Announcement, Document, Report, Topic } from '@/payload-types'
 import type { SiteContext } from './site-page'
 
 export type PublicItem = (Announcement | Report) & { collection: PublishableCollection }
-export type ItemLookup = { found: PublicItem } | { gone: { title: string; collection: PublishableCollection } } | undefined
+export type ItemLookup = { found: PublicItem } | { gone: { id: number; title: string; collection: PublishableCollection } } | undefined
 
 export const PAGE_SIZE = 20
 
@@ -27,10 +27,33 @@ export async function itemBySlug(payload: Payload, collection: PublishableCollec
   const doc = docs[0] as Announcement | Report | undefined
   if (!doc) return undefined
   if (doc._status === 'published') return { found: { ...doc, collection } }
-  return doc.publishedAt ? { gone: { title: doc.title, collection } } : undefined
+  return doc.publishedAt ? { gone: { id: doc.id, title: doc.title, collection } } : undefined
 }
 
 const live: Where = { _status: { equals: 'published' } }
+
+export type Supersession = { kind: 'update' | 'cancel'; title: string; slug: string }
+
+/**
+ * How a statement stands with others: the live statements that update or cancel it (newest first),
+ * and the earlier one it updates or cancels itself, if that is still public or was cancelled by it.
+ */
+export async function supersessionsOf(payload: Payload, item: Pick<Announcement, 'id' | 'supersedes' | 'supersession'>) {
+  const { docs } = await payload.find({
+    collection: 'announcements',
+    where: { and: [live, { supersedes: { equals: item.id } }] },
+    draft: false,
+    sort: '-publishedAt',
+    depth: 0,
+    limit: 10,
+    select: { title: true, slug: true, supersession: true },
+  })
+  const by: Supersession[] = docs.map((doc) => ({ kind: doc.supersession === 'cancel' ? 'cancel' : 'update', title: doc.title, slug: doc.slug ?? String(doc.id) }))
+  const earlierId = typeof item.supersedes === 'object' && item.supersedes ? item.supersedes.id : item.supersedes
+  const earlier = earlierId ? await payload.findByID({ collection: 'announcements', id: earlierId, draft: false, depth: 0, disableErrors: true }) : null
+  const of: Supersession | undefined = earlier?.publishedAt ? { kind: item.supersession === 'cancel' ? 'cancel' : 'update', title: earlier.title, slug: earlier.slug ?? String(earlier.id) } : undefined
+  return { by, of }
+}
 
 /** Published items of both kinds, newest first, a page at a time (optionally of one topic). */
 export async function latestItems(payload: Payload, page: number, topic?: Topic): Promise<{ items: PublicItem[]; hasMore: boolean }> {
