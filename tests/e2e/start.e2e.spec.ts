@@ -37,10 +37,10 @@ const adminHeaders = async () => {
   const { token } = (await (await fetch(url('/api/users/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(firstAdmin()) })).json()) as { token: string }
   return { 'content-type': 'application/json', authorization: `JWT ${token}` }
 }
-/** Publishes an urgent announcement through the REST API as the first admin. */
-const publishUrgent = async (title: string) => {
+/** Publishes an announcement (urgent unless said) through the REST API as the first admin. */
+const publishStatement = async (title: string, urgency: 'urgent' | 'standard' = 'urgent') => {
   const body = { root: { type: 'root', direction: 'ltr', format: '', indent: 0, version: 1, children: [{ type: 'paragraph', direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0, children: [{ type: 'text', text: 'Body.', format: 0, detail: 0, mode: 'normal', style: '', version: 1 }] }] } }
-  return fetch(url('/api/announcements'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ title, summary: 'Summary.', body, urgency: 'urgent', _status: 'published' }) })
+  return fetch(url('/api/announcements'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ title, summary: 'Summary.', body, urgency, _status: 'published' }) })
 }
 
 /** axe-core on the page as it is now: no serious or critical violation. */
@@ -163,7 +163,7 @@ it('runs the local mail sink when no SendGrid key is set, and alerts go there', 
   expect(output).toContain(`inbox at http://127.0.0.1:${ports.mail}/inbox`)
   const subscriber = await fetch(url('/api/subscribers'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ email: 'reader@example.net', status: 'confirmed' }) })
   expect(subscriber.status).toBe(201)
-  expect((await publishUrgent('An alert by email')).status).toBe(201)
+  expect((await publishStatement('An alert by email')).status).toBe(201)
   await until(async () => (await (await fetch(`http://127.0.0.1:${ports.mail}/inbox`)).text()).includes('URGENT: An alert by email'), 60, 'the alert in the mail sink')
 })
 
@@ -238,7 +238,7 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
     await expectAccessible(page, 'the confirmation page')
 
     // An alert arrives; its preferences link lets them change what they get.
-    expect((await publishUrgent('Winter appeal opens')).status).toBe(201)
+    expect((await publishStatement('Winter appeal opens')).status).toBe(201)
     await openMail(page, 'journey@example.net', /Winter appeal opens/)
     const unsubscribeHref = await page.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')
     await page.getByRole('link', { name: 'Change what you receive' }).click()
@@ -262,7 +262,7 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
   }
 }, 180_000)
 
-it('lets staff write an urgent statement in the admin and publish it: within seconds its page, feed item, email and social post are out, in a browser', async () => {
+it('lets staff write an urgent statement in the admin and publish it: within seconds its page, feed item, email and social post are out; and cancel a waiting post, in a browser', async () => {
   // Someone to alert, and a Mastodon account to post to (a fake Mastodon in this process, as an admin would add a real one).
   const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.db}/postgres` })
   await client.connect()
@@ -328,6 +328,38 @@ it('lets staff write an urgent statement in the admin and publish it: within sec
     fs.mkdirSync(ARTIFACTS, { recursive: true })
     await page.screenshot({ path: path.join(ARTIFACTS, 'social-posts.png'), fullPage: true })
     console.log(`screenshot: ${path.join(ARTIFACTS, 'social-posts.png')}`)
+
+    // A standard statement waits for an account's next slot (about twelve hours ahead); staff open
+    // its post in the admin and cancel it.
+    const slot = `${String((new Date().getUTCHours() + 12) % 24).padStart(2, '0')}:00`
+    const weekly = await fetch(url('/api/accounts'), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        network: 'mastodon',
+        displayName: 'Northfield weekly',
+        baseUrl: mastodon.url,
+        secret: 'e2e-mastodon-token-7d2f',
+        urgencies: ['standard'],
+        schedule: { timeZone: 'UTC', slots: ['1', '2', '3', '4', '5', '6', '7'].map((weekday) => ({ weekday, time: slot })) },
+      }),
+    })
+    expect(weekly.status).toBe(201)
+    const weeklyId = ((await weekly.json()) as { doc: { id: number } }).doc.id
+    expect((await publishStatement('Winter appeal: collection points open', 'standard')).status).toBe(201)
+    let postId = 0
+    await until(async () => {
+      const found = (await (await fetch(url(`/api/social-posts?where[account][equals]=${weeklyId}&where[state][equals]=scheduled&depth=0`), { headers })).json()) as { docs: { id: number }[] }
+      postId = found.docs[0]?.id ?? 0
+      return postId > 0
+    }, 30, 'the scheduled post')
+    await page.goto(url(`/admin/collections/social-posts/${postId}`))
+    await expect.poll(() => page.locator('body').textContent()).toContain('Post: scheduled')
+    await page.getByRole('button', { name: 'Cancel post' }).click()
+    await expect.poll(() => page.getByText('Cancelled: this post will not go out.').count()).toBe(1)
+    const cancelled = (await (await fetch(url(`/api/social-posts/${postId}?depth=0`), { headers })).json()) as { state: string; unitKey: string }
+    expect(cancelled.state).toBe('cancelled')
+    expect(mastodon.statuses.some((status) => status.idempotencyKey === cancelled.unitKey)).toBe(false)
   } finally {
     await browser.close()
     await mastodon.close()
@@ -355,7 +387,7 @@ it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a
     await page.waitForURL((address) => !address.pathname.endsWith('/login'))
 
     const headers = await adminHeaders()
-    expect((await publishUrgent('Referral system near breaking point: what we are asking for')).status).toBe(201)
+    expect((await publishStatement('Referral system near breaking point: what we are asking for')).status).toBe(201)
 
     // Reload until the campaign shows part-way: sent, but not to everyone yet.
     const progress = page.getByRole('progressbar', { name: /URGENT: Referral system near breaking point: what we are asking for/ })

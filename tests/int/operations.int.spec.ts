@@ -92,11 +92,7 @@ describe('the queue dashboard at /admin/queues', () => {
     const api = await dashboard('/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10', 'admin')
     expect(api.status).toBe(200)
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name).sort()
-    expect(names).toEqual(
-      ['channel-email-standard', 'channel-email-urgent', 'channel-feeds-standard', 'channel-feeds-urgent', 'channel-log-standard', 'channel-log-urgent', 'fanout-standard', 'fanout-urgent', 'scheduler'].filter(
-        (name) => !name.startsWith('channel-log'),
-      ),
-    )
+    expect(names).toEqual(['channel-email-standard', 'channel-email-urgent', 'channel-feeds-standard', 'channel-feeds-urgent', 'fanout-standard', 'fanout-urgent', 'launches', 'scheduler'])
   })
 })
 
