@@ -1,16 +1,13 @@
-import { DelayedError, UnrecoverableError, type Job, type JobsOptions, type Queue } from 'bullmq'
+import { UnrecoverableError, type Job, type JobsOptions, type Queue } from 'bullmq'
 import { commitTransaction, createLocalReq, initTransaction, killTransaction, ValidationError, type Payload } from 'payload'
 
 import type { PublishableCollection } from '../src/domain/events'
 import { LAUNCH_CONTEXT_KEY } from '../src/hooks/scheduleLaunch'
 import { launchJobId, scheduleLaunchJob, type LaunchJob } from '../src/lib/launches'
-
-/** A job that fell due up to this early (clock skew between processes) still counts as due. */
-const EARLY_MS = 1_000
+import { relationId } from '../src/lib/relation-id'
+import { EARLY_MS, waitUntil } from './wait-until'
 
 type Target = { collection: PublishableCollection; id: number | string }
-
-const idOf = (value: unknown) => (typeof value === 'object' && value ? (value as { id: number | string }).id : (value as number | string | null | undefined))
 
 /**
  * A scheduled launch falling due: the draft as it is now (staff may have moved or cleared its time, or
@@ -25,10 +22,7 @@ export async function processLaunchJob(job: Job<LaunchJob>, token: string | unde
   if (draft._status === 'published') return { skipped: 'already published' }
   if (!draft.publishAt) return { skipped: 'the launch was cancelled' }
   const at = Date.parse(draft.publishAt)
-  if (at > Date.now() + EARLY_MS) {
-    await job.moveToDelayed(at, token)
-    throw new DelayedError()
-  }
+  if (at > Date.now() + EARLY_MS) return waitUntil(job, at, token)
 
   const release: Target[] = [{ collection, id: draft.id }]
   if (collection === 'reports') {
@@ -41,7 +35,7 @@ export async function processLaunchJob(job: Job<LaunchJob>, token: string | unde
     })
     if (partners[0]) return { skipped: `launches with announcement ${partners[0].id}` }
   } else if ('relatedReport' in draft && draft.relatedReport) {
-    const report = await payload.findByID({ collection: 'reports', id: idOf(draft.relatedReport)!, draft: true, depth: 0, disableErrors: true })
+    const report = await payload.findByID({ collection: 'reports', id: relationId(draft.relatedReport)!, draft: true, depth: 0, disableErrors: true })
     if (report?._status === 'draft' && report.publishAt && Date.parse(report.publishAt) === at) release.unshift({ collection: 'reports', id: report.id })
   }
 

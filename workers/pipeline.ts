@@ -96,7 +96,7 @@ const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.
  */
 export async function startPipeline(payload: Payload, env: Env, logger: Logger): Promise<Pipeline> {
   const prefix = env.QUEUE_PREFIX
-  const options = jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS })
+  const options = jobOptions(env)
   const inDoubtPolicy = parseInDoubtPolicy(env.IN_DOUBT_POLICY)
   const connections: Redis[] = []
   const connection = (role: 'worker' | 'producer') => {
@@ -196,8 +196,8 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
 
   // The social channel's posts wait for their time on a queue per network, worked by every process
   // that runs the social channel, whatever its lanes: urgent posts are taken first by priority.
-  const socialRuns = channels.some((channel) => channel.name === 'social') && enabled(env, 'social')
-  if (socialRuns) {
+  const socialConfigured = channels.some((channel) => channel.name === 'social')
+  if (socialConfigured && enabled(env, 'social')) {
     const socialContext = {
       payload,
       env,
@@ -217,7 +217,6 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
     // Confirmation emails for imported people need SendGrid; without it no such sweep is scheduled.
     const mailer = env.SENDGRID_API_KEY ? new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL) : undefined
     const sweepLock = connection('producer')
-    const socialConfigured = channels.some((channel) => channel.name === 'social')
     const scheduleSweeps = async () => {
       await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
       if (socialConfigured) await scheduler.upsertJobScheduler('social-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'social-sweep' })

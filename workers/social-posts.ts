@@ -14,7 +14,9 @@ import type { AccountRateLimits } from '../src/lib/social/account-rate-limits'
 import type { SocialJob } from '../src/lib/social/post-queue'
 import { compareAndSetPost } from '../src/lib/social/post-state'
 import type { Account, Delivery, SocialPost } from '../src/payload-types'
+import { relationId } from '../src/lib/relation-id'
 import { deliverUnit, INTERRUPTED_MESSAGE, type UnitOutcome } from './deliver-unit'
+import { EARLY_MS, waitUntil } from './wait-until'
 
 export type SocialJobContext = {
   payload: Payload
@@ -25,16 +27,8 @@ export type SocialJobContext = {
   lockMs: number
 }
 
-/** A job that fell due up to this early (clock skew between processes) still counts as due. */
-const EARLY_MS = 1_000
-
 /** Mastodon's Idempotency-Key and Bluesky's record key make a repeat harmless; a webhook's receiver may not dedupe. */
 const IDEMPOTENT: Record<SocialNetwork, boolean> = { mastodon: true, bluesky: true, webhook: false }
-
-const wait = async (job: Job, until: number, token: string | undefined): Promise<never> => {
-  await job.moveToDelayed(until, token)
-  throw new DelayedError()
-}
 
 /** The account with its credential opened; read from the database layer, since no API returns it. */
 async function accountAccess(payload: Payload, ref: SocialPost['account'], env: SocialJobContext['env']): Promise<{ account: Account; access: SocialAccountAccess }> {
@@ -66,14 +60,14 @@ export async function processSocialJob(job: Job<SocialJob>, token: string | unde
   if (job.name === 'remove') return removePost(job, token, post, ctx)
   if (post.state !== 'scheduled' && post.state !== 'posting') return { skipped: `the post is ${post.state}` }
   const due = Date.parse(post.scheduledAt)
-  if (due > Date.now() + EARLY_MS) return wait(job, due, token)
+  if (due > Date.now() + EARLY_MS) return waitUntil(job, due, token)
 
   const row = await payload.findByID({ collection: 'deliveries', id: job.data.deliveryId, depth: 0 })
   try {
     const { account, access } = await accountAccess(payload, post.account, ctx.env)
     if (!account.enabled) throw new DeliveryError(`The account "${account.displayName}" is switched off: switch it on, then post again.`, { retryable: false })
     const delay = await ctx.limits.take(post.network, account.id, 'post')
-    if (delay > 0) return wait(job, Date.now() + delay, token)
+    if (delay > 0) return waitUntil(job, Date.now() + delay, token)
 
     // Taken from `scheduled` atomically: a post staff cancelled a moment ago is not sent.
     if (post.state === 'scheduled' && !(await compareAndSetPost(payload, post.id, ['scheduled'], 'posting'))) return { skipped: 'the post changed as it was taken (cancelled, or taken by another worker)' }
@@ -127,7 +121,7 @@ async function settleFailure(job: Job, token: string | undefined, post: SocialPo
   const note = waitMs !== undefined ? `${failure.message} (waiting as the network asked)` : final ? failure.message : `${failure.message} (trying again)`
   if (removal) await compareAndSetPost(payload, post.id, ['posted'], 'posted', { lastError: `Could not delete it from the network: ${note}` })
   else await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], final ? 'failed' : 'scheduled', { lastError: note })
-  if (waitMs !== undefined) return wait(job, Date.now() + waitMs, token)
+  if (waitMs !== undefined) return waitUntil(job, Date.now() + waitMs, token)
   throw final ? new UnrecoverableError(failure.message) : failure
 }
 
@@ -135,7 +129,7 @@ async function settleFailure(job: Job, token: string | undefined, post: SocialPo
 async function outgoingPost(payload: Payload, post: SocialPost): Promise<OutgoingPost> {
   let replyTo: string | null = null
   if (post.replyTo) {
-    const original = await payload.findByID({ collection: 'social-posts', id: typeof post.replyTo === 'object' ? post.replyTo.id : post.replyTo, depth: 0 })
+    const original = await payload.findByID({ collection: 'social-posts', id: relationId(post.replyTo)!, depth: 0 })
     if (!original.remoteId) throw new DeliveryError('The post this correction answers has no address on the network.', { retryable: false })
     replyTo = original.remoteId
   }
@@ -154,7 +148,7 @@ async function removePost(job: Job<SocialJob>, token: string | undefined, post: 
   try {
     const { account, access } = await accountAccess(payload, post.account, ctx.env)
     const delay = await ctx.limits.take(post.network, account.id, 'remove')
-    if (delay > 0) return wait(job, Date.now() + delay, token)
+    if (delay > 0) return waitUntil(job, Date.now() + delay, token)
     const outcome = await deliverUnit(
       row,
       async () => {

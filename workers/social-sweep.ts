@@ -1,9 +1,8 @@
 import type { JobsOptions, Queue } from 'bullmq'
 import type { Payload } from 'payload'
 
-import { postJobFields } from '../src/collections/SocialPosts/staffEdits'
 import type { SocialNetwork } from '../src/domain/social/fit-post'
-import { schedulePostJob } from '../src/lib/social/post-queue'
+import { postJobFields, schedulePostJob } from '../src/lib/social/post-queue'
 
 /**
  * Puts back the jobs of posts that are due (or were being posted by a worker that is gone) when

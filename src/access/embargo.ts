@@ -1,6 +1,6 @@
-import { Forbidden, type Access, type CollectionAfterErrorHook } from 'payload'
+import { Forbidden, type Access, type CollectionAfterErrorHook, type Where } from 'payload'
 
-const idOf = (value: unknown) => (typeof value === 'object' && value ? (value as { id: number }).id : (value as number | null | undefined))
+import { relationId } from '@/lib/relation-id'
 
 /**
  * Report PDFs: staff see every one; the public only those of published reports, so the file of an
@@ -9,7 +9,7 @@ const idOf = (value: unknown) => (typeof value === 'object' && value ? (value as
 export const filesOfPublishedReports: Access = async ({ req }) => {
   if (req.user) return true
   const { docs } = await req.payload.find({ collection: 'reports', where: { _status: { equals: 'published' } }, depth: 0, limit: 0, pagination: false, select: { reportFile: true }, req })
-  const ids = docs.map((report) => idOf(report.reportFile)).filter((id): id is number => id !== undefined && id !== null)
+  const ids = docs.map((report) => relationId(report.reportFile)).filter((id) => id !== undefined)
   return ids.length > 0 ? { id: { in: ids } } : false
 }
 
@@ -19,11 +19,12 @@ export const filesOfPublishedReports: Access = async ({ req }) => {
  */
 export const imagesOutsideEmbargo: Access = async ({ req }) => {
   if (req.user) return true
-  const notLive = { _status: { equals: 'draft' } }
-  // One after the other: on the embedded database a request's queries share one session.
-  const announcements = await req.payload.find({ collection: 'announcements', where: notLive, depth: 0, limit: 0, pagination: false, select: { heroImage: true }, req })
-  const reports = await req.payload.find({ collection: 'reports', where: notLive, depth: 0, limit: 0, pagination: false, select: { coverImage: true }, req })
-  const ids = [...announcements.docs.map((item) => idOf(item.heroImage)), ...reports.docs.map((item) => idOf(item.coverImage))].filter((id): id is number => id !== undefined && id !== null)
+  // Only items that are not live and have a picture: this runs for every image a public page shows.
+  // One query after the other: on the embedded database a request's queries share one session.
+  const notLiveWith = (field: string): Where => ({ and: [{ _status: { equals: 'draft' } }, { [field]: { exists: true } }] })
+  const announcements = await req.payload.find({ collection: 'announcements', where: notLiveWith('heroImage'), depth: 0, limit: 0, pagination: false, select: { heroImage: true }, req })
+  const reports = await req.payload.find({ collection: 'reports', where: notLiveWith('coverImage'), depth: 0, limit: 0, pagination: false, select: { coverImage: true }, req })
+  const ids = [...announcements.docs.map((item) => relationId(item.heroImage)), ...reports.docs.map((item) => relationId(item.coverImage))].filter((id) => id !== undefined)
   return ids.length > 0 ? { id: { not_in: ids } } : true
 }
 

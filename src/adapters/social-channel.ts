@@ -13,19 +13,19 @@ import { DEFAULT_SOCIAL_TEMPLATE } from '@/globals/Site'
 import { jobOptions } from '@/jobs/options'
 import type { Env } from '@/lib/env'
 import { siteBaseUrl } from '@/lib/site-url'
-import { scheduleRemovalJob, schedulePostJob } from '@/lib/social/post-queue'
+import { postJobFields, scheduleRemovalJob, schedulePostJob } from '@/lib/social/post-queue'
 import { cancelPost, compareAndSetPost } from '@/lib/social/post-state'
 import { compareAndSetDelivery } from '@/lib/ledger'
-import type { Account, SocialPost } from '@/payload-types'
+import type { Account, Site, SocialPost } from '@/payload-types'
+import { relationId } from '@/lib/relation-id'
 
-import { postJobFields } from '../collections/SocialPosts/staffEdits'
 
 export type SocialEnv = Pick<Env, 'PUBLIC_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>
 
 type Unit = { kind: 'post' | 'correction' | 'removal'; id: string }
 const UNIT_KEY = /^(post|correction|removal)-(.+)$/
 
-const topicIds = (value: unknown): string[] => (Array.isArray(value) ? value.map((topic) => String(typeof topic === 'object' && topic ? (topic as { id: unknown }).id : topic)) : [])
+const topicIds = (topics: ({ id: number } | number)[] | null | undefined): string[] => (topics ?? []).map((topic) => String(relationId(topic)))
 
 /**
  * The social channel: a publish becomes one post per enabled account that takes the item (its
@@ -76,7 +76,7 @@ export class SocialChannel implements ChannelPort {
         await compareAndSetDelivery(this.payload, ledgerRow.id, ['pending', 'failed'], 'sent', { sentAt: new Date(), detail: 'Already deleted from the network.' })
         return
       }
-      await scheduleRemovalJob(this.queueFor(post.network), { ...postJobFields(post), deliveryId: ledgerRow.id }, this.jobOptions())
+      await scheduleRemovalJob(this.queueFor(post.network), { ...postJobFields(post), deliveryId: ledgerRow.id }, jobOptions(this.env))
       return
     }
     const post =
@@ -89,11 +89,7 @@ export class SocialChannel implements ChannelPort {
       const at = new Date(Math.max(Date.now(), Date.parse(post.scheduledAt)))
       if (await compareAndSetPost(this.payload, post.id, ['failed'], 'scheduled', { scheduledAt: at })) Object.assign(post, { state: 'scheduled', scheduledAt: at.toISOString() })
     }
-    if (post.state === 'scheduled') await schedulePostJob(this.queueFor(post.network), postJobFields(post), this.jobOptions())
-  }
-
-  private jobOptions() {
-    return jobOptions({ attempts: this.env.JOB_ATTEMPTS, backoffMs: this.env.JOB_BACKOFF_MS })
+    if (post.state === 'scheduled') await schedulePostJob(this.queueFor(post.network), postJobFields(post), jobOptions(this.env))
   }
 
   /** Enabled accounts that post this item's urgency and, when they name topics, one of its topics. */
@@ -125,9 +121,12 @@ export class SocialChannel implements ChannelPort {
     return docs[0]
   }
 
+  private site(): Promise<Site> {
+    return this.payload.findGlobal({ slug: 'site', depth: 0 })
+  }
+
   /** The post's text from the site's template, fitted to the network; and its link and card. */
-  private async compose(network: SocialNetwork, item: ItemSnapshot, template?: string) {
-    const site = await this.payload.findGlobal({ slug: 'site', depth: 0 })
+  private compose(site: Site, network: SocialNetwork, item: ItemSnapshot, template?: string) {
     const link = itemUrl(siteBaseUrl(site.publicUrl, this.env), item.collection, item.slug)
     try {
       const { text } = fitPost(network, template ?? site.socialTemplate ?? DEFAULT_SOCIAL_TEMPLATE, { title: item.title, summary: item.summary, url: link })
@@ -154,7 +153,7 @@ export class SocialChannel implements ChannelPort {
       scheduledAt = nextFreeSlot(schedule, now, waiting.map((post) => new Date(post.scheduledAt))) ?? now
     }
     return this.create({
-      ...(await this.compose(account.network, item)),
+      ...this.compose(await this.site(), account.network, item),
       unitKey,
       delivery: deliveryId as number,
       account: account.id,
@@ -168,7 +167,7 @@ export class SocialChannel implements ChannelPort {
   /** A correction goes out at once, whatever the item's urgency: the original is already out there. */
   private async createCorrection(unitKey: string, deliveryId: number | string, event: PipelineEvent, item: ItemSnapshot, original: SocialPost): Promise<SocialPost> {
     return this.create({
-      ...(await this.compose(original.network, item, CORRECTION_TEMPLATE)),
+      ...this.compose(await this.site(), original.network, item, CORRECTION_TEMPLATE),
       unitKey,
       delivery: deliveryId as number,
       account: original.account,
@@ -201,9 +200,11 @@ export class SocialChannel implements ChannelPort {
 
   /** An update reaches waiting posts whose text staff left alone: they go out with the new words. */
   private async rewriteWaiting(posts: SocialPost[], item: ItemSnapshot): Promise<void> {
-    for (const post of posts) {
-      if (post.state !== 'scheduled' || post.textEdited) continue
-      const composed = await this.compose(post.network, item, post.kind === 'correction' ? CORRECTION_TEMPLATE : undefined)
+    const waiting = posts.filter((post) => post.state === 'scheduled' && !post.textEdited)
+    if (waiting.length === 0) return
+    const site = await this.site()
+    for (const post of waiting) {
+      const composed = this.compose(site, post.network, item, post.kind === 'correction' ? CORRECTION_TEMPLATE : undefined)
       if (composed.text === post.text && composed.cardTitle === post.cardTitle && composed.cardDescription === post.cardDescription) continue
       await this.payload.update({ collection: 'social-posts', id: post.id, depth: 0, data: composed })
     }

@@ -1,15 +1,13 @@
 import { APIError, ValidationError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook } from 'payload'
 
 import type { PublishableCollection } from '@/domain/events'
+import { timeHasPassed } from '@/domain/time-passed'
 import { jobOptions } from '@/jobs/options'
 import { LAUNCH_QUEUE } from '@/jobs/queues'
 import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
 import { cancelLaunchJob, scheduleLaunchJob } from '@/lib/launches'
 import { logger } from '@/lib/logger'
-
-/** A time this far in the past still counts as "now" (the form was filled in a minute ago). */
-const PAST_GRACE_MS = 60_000
 
 /** The launch itself publishes through the Local API with this in its context. */
 export const LAUNCH_CONTEXT_KEY = 'scheduledLaunch'
@@ -18,7 +16,7 @@ export const LAUNCH_CONTEXT_KEY = 'scheduledLaunch'
 export const refusePastLaunch: CollectionBeforeChangeHook = ({ data, originalDoc, collection, req, context }) => {
   if (context[LAUNCH_CONTEXT_KEY] || data._status === 'published' || !data.publishAt) return data
   const changed = data.publishAt !== originalDoc?.publishAt
-  if (changed && Date.parse(String(data.publishAt)) < Date.now() - PAST_GRACE_MS) {
+  if (changed && timeHasPassed(String(data.publishAt))) {
     throw new ValidationError({ collection: collection.slug, errors: [{ path: 'publishAt', message: 'That time has passed: choose a later one, or publish now.' }] }, req.t)
   }
   return data
@@ -38,7 +36,7 @@ export const followLaunchSchedule: CollectionAfterChangeHook = async ({ doc, pre
   try {
     const queue = await appQueue(LAUNCH_QUEUE)
     if (scheduled) {
-      await scheduleLaunchJob(queue, { collection: collection.slug as PublishableCollection, itemId: String(doc.id), publishAt: scheduled }, jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS }))
+      await scheduleLaunchJob(queue, { collection: collection.slug as PublishableCollection, itemId: String(doc.id), publishAt: scheduled }, jobOptions(env))
     } else {
       await cancelLaunchJob(queue, collection.slug, doc.id)
     }

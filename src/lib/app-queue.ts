@@ -6,8 +6,9 @@ import { getEnv } from './env'
 const handles = new Map<string, Queue>()
 
 /**
- * The app's handle on one queue, for staff actions that move a job (a social post's time, a scheduled
- * launch), on the app's one Redis connection. Each use reports its own failure to its caller.
+ * The app's handle on one queue, made once on the app's one Redis connection: for staff actions that
+ * move a job (a social post's time, a scheduled launch), the queue dashboard and the metrics. Each use
+ * reports its own failure to its caller (and /readyz reports Redis being down).
  */
 export async function appQueue(name: string): Promise<Queue> {
   const connection = await appRedis()

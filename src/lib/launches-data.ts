@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq'
 import type { Payload, Where } from 'payload'
 
 import type { PublishableCollection } from '@/domain/events'
+import { relationId } from '@/lib/relation-id'
 
 import { launchJobId } from './launches'
 
@@ -16,8 +17,6 @@ export type UpcomingLaunch = {
   failure?: string
 }
 
-const idOf = (value: unknown) => (typeof value === 'object' && value ? (value as { id: number }).id : (value as number | null | undefined))
-
 /**
  * Every draft with a launch time, soonest first, each with the item it is released with and, when
  * its time has passed and it is still a draft, why (its launch job's last failure, read from the queue;
@@ -30,7 +29,7 @@ export async function upcomingLaunches(payload: Payload, queue: Queue | undefine
     payload.find({ collection: 'reports', draft: true, where: scheduled, depth: 0, limit: 200, sort: 'publishAt', select: { title: true, publishAt: true } }),
   ])
   const launches: UpcomingLaunch[] = [
-    ...announcements.docs.map((doc) => ({ collection: 'announcements' as const, id: doc.id, title: doc.title, publishAt: doc.publishAt!, reportId: idOf(doc.relatedReport) })),
+    ...announcements.docs.map((doc) => ({ collection: 'announcements' as const, id: doc.id, title: doc.title, publishAt: doc.publishAt!, reportId: relationId(doc.relatedReport) })),
     ...reports.docs.map((doc) => ({ collection: 'reports' as const, id: doc.id, title: doc.title, publishAt: doc.publishAt! })),
   ]
   const byKey = new Map(launches.map((launch) => [`${launch.collection}-${launch.id}`, launch]))

@@ -64,9 +64,9 @@ describe('a publish', () => {
     try {
       const before = await logQueue.getJobCounts()
       await waitFor(async () => (await payload.findByID({ collection: 'outbox-events', id: event!.id })).dispatchedAt, 5_000, 'the relay to mark it again')
-      await relayOnce({ payload, flows, fanoutQueues, channels: ['log'], jobOptions: jobOptions({ attempts: 3, backoffMs: 100 }), logger })
+      await relayOnce({ payload, flows, fanoutQueues, channels: ['log'], jobOptions: jobOptions({ JOB_ATTEMPTS: 3, JOB_BACKOFF_MS: 100 }), logger })
       const fresh = await payload.findByID({ collection: 'outbox-events', id: event!.id })
-      await flows.add(flowFor(fresh, ['log'], jobOptions({ attempts: 3, backoffMs: 100 })))
+      await flows.add(flowFor(fresh, ['log'], jobOptions({ JOB_ATTEMPTS: 3, JOB_BACKOFF_MS: 100 })))
       await new Promise((resolve) => setTimeout(resolve, 500))
       expect(await logQueue.getJobCounts()).toEqual(before)
       expect(sentLinesFor(event!.id)).toHaveLength(1)

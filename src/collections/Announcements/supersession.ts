@@ -2,8 +2,7 @@ import type { CollectionAfterChangeHook, Field } from 'payload'
 
 import { logger } from '@/lib/logger'
 import type { Announcement } from '@/payload-types'
-
-const idOf = (value: unknown) => (typeof value === 'object' && value ? (value as { id: number }).id : (value as number | null | undefined))
+import { relationId } from '@/lib/relation-id'
 
 /**
  * A statement that updates or cancels an earlier one: an update leaves the earlier statement up with a
@@ -15,7 +14,7 @@ export const supersessionFields = (): Field[] => [
     type: 'relationship',
     relationTo: 'announcements',
     filterOptions: ({ id }) => (id ? { id: { not_equals: id } } : true),
-    validate: (value: unknown, { id }: { id?: number | string }) => (value && id !== undefined && String(idOf(value)) === String(id) ? 'A statement cannot update or cancel itself.' : true),
+    validate: (value: unknown, { id }: { id?: number | string }) => (value && id !== undefined && String(relationId(value as number)) === String(id) ? 'A statement cannot update or cancel itself.' : true),
     admin: { description: 'An earlier statement this one updates or cancels.' },
   },
   {
@@ -38,7 +37,7 @@ export const supersessionFields = (): Field[] => [
 export const withdrawCancelled: CollectionAfterChangeHook<Announcement> = async ({ doc, previousDoc, req }) => {
   if (doc._status !== 'published' || previousDoc?._status === 'published') return doc
   if (doc.supersession !== 'cancel' || !doc.supersedes) return doc
-  const earlierId = idOf(doc.supersedes)!
+  const earlierId = relationId(doc.supersedes)!
   const earlier = await req.payload.findByID({ collection: 'announcements', id: earlierId, depth: 0, req, disableErrors: true })
   if (earlier?._status !== 'published') return doc
   await req.payload.update({ collection: 'announcements', id: earlierId, data: { _status: 'draft' }, req, depth: 0 })

@@ -7,11 +7,10 @@ import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
 import { refusalUnless } from '@/lib/http/refusal'
 import { logger } from '@/lib/logger'
-import { schedulePostJob } from '@/lib/social/post-queue'
+import { postJobFields, schedulePostJob } from '@/lib/social/post-queue'
 import { cancelPost, compareAndSetPost } from '@/lib/social/post-state'
 import type { SocialPost } from '@/payload-types'
 
-import { postJobFields } from './staffEdits'
 
 type Outcome = { status: number; message: string }
 
@@ -45,7 +44,7 @@ const postNow = async (req: PayloadRequest, post: SocialPost): Promise<Outcome> 
   if (!(await compareAndSetPost(req.payload, post.id, ['scheduled', 'failed'], 'scheduled', { scheduledAt: now }))) return settled(post)
   const env = getEnv()
   try {
-    await schedulePostJob((await queues())(post.network), { ...postJobFields(post), scheduledAt: now.toISOString() }, jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS }))
+    await schedulePostJob((await queues())(post.network), { ...postJobFields(post), scheduledAt: now.toISOString() }, jobOptions(env))
   } catch (error) {
     logger.warn({ postId: post.id, err: error instanceof Error ? error.message : String(error) }, 'social post: post-now could not reach the queue')
     return { status: 202, message: 'Due now. The post queue cannot be reached just now; it goes out as soon as the queue is back.' }

@@ -1,16 +1,14 @@
 import { APIError, ValidationError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook } from 'payload'
 
 import { EDITABLE_POST_STATES, type SocialPostState } from '@/domain/social/post-states'
+import { timeHasPassed } from '@/domain/time-passed'
 import { jobOptions } from '@/jobs/options'
 import { socialQueueName } from '@/jobs/queues'
 import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
-import { schedulePostJob } from '@/lib/social/post-queue'
+import { postJobFields, schedulePostJob } from '@/lib/social/post-queue'
 import type { SocialPost } from '@/payload-types'
-
-/** A time this far in the past still counts as "now" (the form was filled in a minute ago). */
-const PAST_GRACE_MS = 60_000
 
 /** What staff may change on a post; the rest is the system's record of it. */
 const STAFF_FIELDS = ['text', 'scheduledAt'] as const
@@ -31,7 +29,7 @@ export const followStaffEdit: CollectionBeforeChangeHook<SocialPost> = ({ operat
 
   const now = Date.now()
   const moved = edited.scheduledAt !== originalDoc.scheduledAt
-  if (moved && Date.parse(edited.scheduledAt!) < now - PAST_GRACE_MS) {
+  if (moved && timeHasPassed(edited.scheduledAt!, now)) {
     throw new ValidationError(
       { collection: collection.slug, errors: [{ path: 'scheduledAt', message: 'That time has passed: choose a later one, or use "Post now".' }] },
       req.t,
@@ -53,7 +51,7 @@ export const moveJobAfterEdit: CollectionAfterChangeHook<SocialPost> = async ({ 
   if (doc.scheduledAt === previousDoc.scheduledAt && previousDoc.state === 'scheduled') return doc
   const env = getEnv()
   try {
-    await schedulePostJob(await appQueue(socialQueueName(doc.network)), postJobFields(doc), jobOptions({ attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS }))
+    await schedulePostJob(await appQueue(socialQueueName(doc.network)), postJobFields(doc), jobOptions(env))
   } catch (error) {
     logger.error({ postId: doc.id, err: error instanceof Error ? error.message : String(error) }, 'social post: could not move its job')
     throw new APIError('The post queue cannot be reached just now, so the change was not saved. Try again in a moment.', 503, undefined, true)
@@ -61,13 +59,3 @@ export const moveJobAfterEdit: CollectionAfterChangeHook<SocialPost> = async ({ 
   logger.info({ postId: doc.id, userId: req.user.id, scheduledAt: doc.scheduledAt }, 'social post rescheduled by staff')
   return doc
 }
-
-/** What a post's job needs to know of it. */
-export const postJobFields = (post: SocialPost) => ({
-  id: post.id,
-  scheduledAt: post.scheduledAt,
-  urgency: post.urgency,
-  itemId: post.itemId,
-  collection: post.collection,
-  deliveryId: typeof post.delivery === 'object' ? post.delivery.id : post.delivery,
-})

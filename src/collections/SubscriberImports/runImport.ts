@@ -3,11 +3,11 @@ import { APIError, type CollectionAfterChangeHook, type CollectionBeforeChangeHo
 import { CsvImportError, parseSubscriberCsv, type RejectedRow } from '@/domain/subscribers/csv-import'
 import { logger } from '@/lib/logger'
 import { importSubscribers, linkToImport } from '@/lib/subscribers/import-subscribers'
+import { relationId } from '@/lib/relation-id'
 
 /** How many rejected rows the report keeps, with their reasons; the count is always complete. */
 const REPORTED_REJECTIONS = 1000
 
-const idOf = (value: unknown) => (typeof value === 'object' && value !== null ? (value as { id: number | string }).id : (value as number | string))
 
 /**
  * Reads the uploaded CSV, checks every row and adds the good ones, all inside the create request's
@@ -38,7 +38,7 @@ export const runImport: CollectionBeforeChangeHook = async ({ req, data, operati
   const outcome = await importSubscribers(req, parsed.rows, {
     askToConfirm: Boolean(data.sendConfirmation),
     wordingVersion: data.wordingVersion,
-    defaultTopicIds: ((data.topics as unknown[] | undefined) ?? []).map(idOf),
+    defaultTopicIds: ((data.topics as ({ id: number } | number)[] | undefined) ?? []).map((topic) => relationId(topic)!),
     topicIdsBySlug,
   })
   const rejected: RejectedRow[] = [...parsed.rejected, ...outcome.rejected].sort((a, b) => a.line - b.line)

@@ -1,7 +1,7 @@
-import { Queue } from 'bullmq'
+import type { Queue } from 'bullmq'
 
 import { configuredChannels, pipelineQueueNames } from '@/jobs/channels'
-import { appRedis } from '@/lib/app-redis'
+import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
 
 import { watchQueues } from './metrics'
@@ -10,15 +10,12 @@ let queues: Queue[] | undefined
 
 /**
  * The app's handles on every queue of the installation (for the queue dashboard and the metrics),
- * made once on the app's Redis connection; their depths are reported at /metrics from then on.
+ * the same handles staff actions use; their depths are reported at /metrics from then on.
  */
 export async function appQueues(): Promise<Queue[]> {
   if (!queues) {
-    const env = getEnv()
-    const connection = await appRedis()
-    queues = pipelineQueueNames(configuredChannels(env)).map((name) => new Queue(name, { connection, prefix: env.QUEUE_PREFIX }))
-    for (const queue of queues) queue.on('error', () => undefined) // reported by /readyz and the dashboard
-    const made = queues
+    const made = await Promise.all(pipelineQueueNames(configuredChannels(getEnv())).map(appQueue))
+    queues = made
     watchQueues(() => made)
   }
   return queues

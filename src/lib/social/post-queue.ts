@@ -1,6 +1,8 @@
 import type { JobsOptions, Queue } from 'bullmq'
 
 import { putDelayedJob, removeWaitingJob } from '@/lib/delayed-jobs'
+import { relationId } from '@/lib/relation-id'
+import type { SocialPost } from '@/payload-types'
 
 export const postJobId = (postId: number | string) => `social-post-${postId}`
 export const removalJobId = (postId: number | string) => `social-removal-${postId}`
@@ -16,6 +18,16 @@ export type SocialJob = { postId: number | string; deliveryId: number | string; 
 const PRIORITY = { urgent: 1, standard: 10 } as const
 
 type Schedulable = { id: number | string; deliveryId: number | string; scheduledAt: string; urgency: 'urgent' | 'standard'; itemId: string; collection: string }
+
+/** What a post's job needs to know of it. */
+export const postJobFields = (post: SocialPost): Schedulable => ({
+  id: post.id,
+  scheduledAt: post.scheduledAt,
+  urgency: post.urgency,
+  itemId: post.itemId,
+  collection: post.collection,
+  deliveryId: relationId(post.delivery)!,
+})
 
 const jobData = (post: Omit<Schedulable, 'scheduledAt'>): SocialJob => ({ postId: post.id, deliveryId: post.deliveryId, urgency: post.urgency, itemId: post.itemId, collection: post.collection })
 

@@ -7,6 +7,7 @@ import type { SocialPostState } from '@/domain/social/post-states'
 import { compareAndSetState, type StateColumn } from '@/lib/compare-and-set'
 import { compareAndSetDelivery } from '@/lib/ledger'
 import type { SocialPost } from '@/payload-types'
+import { relationId } from '@/lib/relation-id'
 
 import { removePostJob } from './post-queue'
 
@@ -38,8 +39,6 @@ export async function compareAndSetPost(payload: Payload, id: number | string, f
   return compareAndSetState(payload, SOCIAL_POSTS, id, from, to, set)
 }
 
-export const deliveryIdOf = (post: Pick<SocialPost, 'delivery'>) => (typeof post.delivery === 'object' ? post.delivery.id : post.delivery)
-
 /**
  * Cancels a post that has not gone out: the post, then its ledger unit (so the ledger never shows a
  * unit waiting for a post that will not come), then its queued job. Says whether it was cancelled;
@@ -48,7 +47,7 @@ export const deliveryIdOf = (post: Pick<SocialPost, 'delivery'>) => (typeof post
  */
 export async function cancelPost(payload: Payload, post: SocialPost, reason: string, queueFor: (network: SocialNetwork) => Queue): Promise<boolean> {
   if (!(await compareAndSetPost(payload, post.id, ['scheduled', 'failed'], 'cancelled', { lastError: reason }))) return false
-  await compareAndSetDelivery(payload, deliveryIdOf(post), CANCELLABLE_FROM, 'cancelled', { detail: reason })
+  await compareAndSetDelivery(payload, relationId(post.delivery)!, CANCELLABLE_FROM, 'cancelled', { detail: reason })
   try {
     await removePostJob(queueFor(post.network), post.id)
   } catch {
