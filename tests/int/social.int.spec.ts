@@ -284,8 +284,8 @@ describe('retraction and correction', () => {
     await waitForPost(item.id, later.id, 'cancelled')
     expect(mastodon.statuses.find((status) => status.idempotencyKey === onMastodon.unitKey)!.deleted).toBe(true)
     expect(bluesky.records.find((record) => record.uri === onBluesky.remoteId)!.deleted).toBe(true)
-    expect(await queues.get('mastodon')!.getJob(postJobId(waitingPost.id))).toBeUndefined()
-    expect((await ledgerRow(waitingPost.delivery)).state).toBe('cancelled')
+    await waitFor(async () => (await queues.get('mastodon')!.getJob(postJobId(waitingPost.id))) === undefined, 10_000, 'the waiting post job removed')
+    await waitFor(async () => (await ledgerRow(waitingPost.delivery)).state === 'cancelled', 10_000, 'its ledger unit cancelled')
     const removals = await payload.find({ collection: 'deliveries', where: { and: [{ itemId: { equals: String(item.id) } }, { unitKey: { like: '-social-removal-' } }] }, depth: 0 })
     expect(removals.docs.map((row) => row.state)).toEqual(['sent', 'sent'])
     expect(await queues.get('mastodon')!.getJob(removalJobId(onMastodon.id))).toBeDefined()
@@ -329,8 +329,9 @@ describe('expiry', () => {
     const waiting = await waitForPost(item.id, target.id, 'scheduled')
     const cancelled = await waitForPost(item.id, target.id, 'cancelled', 'statement', 20_000)
     expect(cancelled.lastError).toBe('The item expired before this post went out.')
-    expect(await queues.get('mastodon')!.getJob(postJobId(waiting.id))).toBeUndefined()
-    expect((await ledgerRow(waiting.delivery)).state).toBe('cancelled')
+    // The post is cancelled first, then its ledger unit, then its job: wait for the last two.
+    await waitFor(async () => (await ledgerRow(waiting.delivery)).state === 'cancelled', 10_000, 'the ledger unit cancelled')
+    await waitFor(async () => (await queues.get('mastodon')!.getJob(postJobId(waiting.id))) === undefined, 10_000, 'the job removed')
   })
 })
 
