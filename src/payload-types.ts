@@ -562,6 +562,10 @@ export interface Delivery {
   sendingAt?: string | null;
   sentAt?: string | null;
   /**
+   * When an attempt was found cut off mid-send (in doubt). Kept after it is sent again: the people or posts in this unit may have had it twice.
+   */
+  interruptedAt?: string | null;
+  /**
    * Who retried it or decided about it.
    */
   resolvedBy?: (number | null) | User;
@@ -1164,6 +1168,7 @@ export interface DeliveriesSelect<T extends boolean = true> {
   detail?: T;
   sendingAt?: T;
   sentAt?: T;
+  interruptedAt?: T;
   resolvedBy?: T;
   updatedAt?: T;
   createdAt?: T;

@@ -39,7 +39,7 @@ export async function deliverUnit(row: Delivery, send: () => Promise<DeliveryRec
   if (state === 'sending') {
     const startedAt = row.sendingAt ? new Date(row.sendingAt).getTime() : 0
     if (Date.now() - startedAt < ctx.lockMs) return 'taken'
-    if (!(await compareAndSetDelivery(payload, row.id, ['sending'], 'in_doubt', { lastError: INTERRUPTED_MESSAGE }))) return 'taken'
+    if (!(await compareAndSetDelivery(payload, row.id, ['sending'], 'in_doubt', { lastError: INTERRUPTED_MESSAGE, interruptedAt: new Date() }))) return 'taken'
     state = 'in_doubt'
   }
 

@@ -1,3 +1,5 @@
+import os from 'node:os'
+
 import { DelayedError, FlowProducer, Queue, Worker, type Job, type Processor } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
@@ -151,6 +153,8 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       }
     }
     const worker: Worker = new Worker(queue, wrapped, {
+      // Recorded on each job it takes (processedBy, shown in the queue dashboard): which process ran it.
+      name: `${os.hostname()}:${process.pid}`,
       connection: connection('worker'),
       prefix,
       concurrency,

@@ -12,6 +12,7 @@ export type DeliveryPatch = {
   countAttempt?: boolean
   sendingAt?: Date
   sentAt?: Date
+  interruptedAt?: Date
   resolvedBy?: number | string | null
 }
 
@@ -20,6 +21,7 @@ const columns: Record<keyof Omit<DeliveryPatch, 'countAttempt'>, string> = {
   detail: 'detail',
   sendingAt: 'sending_at',
   sentAt: 'sent_at',
+  interruptedAt: 'interrupted_at',
   resolvedBy: 'resolved_by_id',
 }
 

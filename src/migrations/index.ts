@@ -11,6 +11,7 @@ import * as migration_20261129_012655_social_accounts from './20261129_012655_so
 import * as migration_20261129_032309_social_posts from './20261129_032309_social_posts';
 import * as migration_20261129_034128_scheduled_launches from './20261129_034128_scheduled_launches';
 import * as migration_20261129_040928_supersession from './20261129_040928_supersession';
+import * as migration_20261129_064752_ledger_interrupted_at from './20261129_064752_ledger_interrupted_at';
 
 export const migrations = [
   {
@@ -76,6 +77,11 @@ export const migrations = [
   {
     up: migration_20261129_040928_supersession.up,
     down: migration_20261129_040928_supersession.down,
-    name: '20261129_040928_supersession'
+    name: '20261129_040928_supersession',
+  },
+  {
+    up: migration_20261129_064752_ledger_interrupted_at.up,
+    down: migration_20261129_064752_ledger_interrupted_at.down,
+    name: '20261129_064752_ledger_interrupted_at'
   },
 ];

@@ -18,10 +18,9 @@ const withDatabaseName = (uri: string, name: string): string => {
 
 /**
  * A database of this test file's own: a fresh in-memory PGlite on a free port by default, or a new
- * database on the server given by DATABASE_URI, dropped again at the end.
+ * database on the server given by DATABASE_URI (or `server`), dropped again at the end.
  */
-export async function startTestDatabase(): Promise<TestDatabase> {
-  const server = inject('databaseServerUri')
+export async function startTestDatabase(server: string | undefined = inject('databaseServerUri')): Promise<TestDatabase> {
   if (!server) {
     const port = await freePort()
     return { ...(await startEmbeddedDatabase({ host: '127.0.0.1', port })), embeddedPort: port }

@@ -37,13 +37,14 @@ async function deleteQueueKeys(redisUrl: string, prefix: string) {
 /**
  * Payload on this test file's own database, schema pushed as in development, uploads in a temporary
  * folder, its own queue prefix on the shared Redis. Call once per file (beforeAll) and stop it in
- * afterAll. `env` adds settings (worker timings, the log channel's file) before the config is read.
+ * afterAll. `env` adds settings (worker timings, the log channel's file) before the config is read;
+ * `services` puts it on a Redis or PostgreSQL server of the test's own (one it restarts).
  */
-export async function startTestPayload(env: Record<string, string> = {}): Promise<TestPayload> {
-  const database = await startTestDatabase()
+export async function startTestPayload(env: Record<string, string> = {}, services: { databaseServerUri?: string; redisUrl?: string } = {}): Promise<TestPayload> {
+  const database = await startTestDatabase(services.databaseServerUri ?? inject('databaseServerUri'))
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-test-'))
   const queuePrefix = `{test-${randomBytes(4).toString('hex')}}`
-  const redisUrl = inject('redisUrl')
+  const redisUrl = services.redisUrl ?? inject('redisUrl')
   if (database.embeddedPort) delete process.env.DATABASE_URI
   Object.assign(process.env, {
     ...(database.embeddedPort ? { EMBEDDED_DB_PORT: String(database.embeddedPort) } : { DATABASE_URI: database.uri }),

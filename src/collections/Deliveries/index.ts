@@ -37,6 +37,11 @@ export const Deliveries: CollectionConfig = {
     { name: 'detail', type: 'text', admin: { description: "What the provider answered (a message id, a post's address)." } },
     { name: 'sendingAt', type: 'date', admin: { description: 'When the last attempt started sending.' } },
     { name: 'sentAt', type: 'date', index: true },
+    {
+      name: 'interruptedAt',
+      type: 'date',
+      admin: { description: 'When an attempt was found cut off mid-send (in doubt). Kept after it is sent again: the people or posts in this unit may have had it twice.' },
+    },
     { name: 'resolvedBy', type: 'relationship', relationTo: 'users', admin: { description: 'Who retried it or decided about it.' } },
   ],
 }
