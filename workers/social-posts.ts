@@ -81,6 +81,8 @@ export async function processSocialJob(job: Job<SocialJob>, token: string | unde
       },
       { payload, inDoubtPolicy: ctx.inDoubtPolicy, lockMs: ctx.lockMs, idempotent: IDEMPOTENT[post.network] },
     )
+    // Another attempt holds the unit (or held it when its worker died): look again after the backoff.
+    if (outcome === 'taken') throw new DeliveryError('Another attempt is sending this post; checking it again shortly.', { retryable: true })
     await recordOutcome(payload, post, row, outcome, receipt)
     if (outcome === 'sent' && post.kind === 'statement' && row.attempts === 0) {
       publishToFirstDelivery.observe({ channel: `social-${post.network}`, urgency: post.urgency }, (Date.now() - Date.parse(post.scheduledAt)) / 1000)

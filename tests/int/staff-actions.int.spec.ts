@@ -1,6 +1,7 @@
 /** What staff do about failed and in-doubt deliveries, and the in-doubt policy per urgency. */
 import fs from 'node:fs'
 
+import type { Job, Worker } from 'bullmq'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -8,8 +9,10 @@ import type { User } from '@/payload-types'
 
 import { LogChannel } from '../../src/adapters/log-channel'
 import { parseInDoubtPolicy } from '../../src/domain/ledger'
+import type { ChannelPauses } from '../../src/lib/channel-pause'
 import { compareAndSetDelivery, ensureDelivery } from '../../src/lib/ledger'
 import { deliverUnit, INTERRUPTED_MESSAGE } from '../../workers/deliver-unit'
+import { processChannelJob } from '../../workers/processors/channel'
 import { loadEvent, loadItem } from '../../workers/pipeline-data'
 import { authHeaders, body, createItem, createUser } from '../helpers/content'
 import { readLogLines, waitFor } from '../helpers/log-file'
@@ -144,6 +147,26 @@ describe('a unit interrupted mid-send', () => {
     await payload.update({ collection: 'deliveries', id: row.id, data: { sendingAt: new Date().toISOString() } })
     expect(await deliverUnit(await reload(row.id), () => channel().deliver({ key: 'line' }, event, item), context())).toBe('taken')
     expect((await reload(row.id)).state).toBe('sending')
+  })
+
+  it("keeps its channel job open while another attempt holds the unit, and sends it once that hold has run out", async () => {
+    const { row, event } = await interrupted('urgent')
+    // As after a worker wrote to the provider and lost the database before recording it sent.
+    await payload.update({ collection: 'deliveries', id: row.id, data: { sendingAt: new Date().toISOString() } })
+    const job = { data: { eventId: event.id, generation: 0, channel: 'log' } } as unknown as Job
+    const jobContext = { ...context(), channel: channel(), pauses: {} as ChannelPauses }
+    const held = processChannelJob(job, {} as Worker, jobContext)
+    await expect(held).rejects.toThrow('Another attempt is sending this unit; this job checks it again after its backoff.')
+    await expect(held).rejects.toMatchObject({ retryable: true })
+    expect(linesFor(Number(event.id))).toEqual([])
+
+    // The hold is older than the lock: the next attempt finds the unit cut off and sends it again.
+    await payload.update({ collection: 'deliveries', id: row.id, data: { sendingAt: new Date(Date.now() - 60_000).toISOString() } })
+    expect(await processChannelJob(job, {} as Worker, jobContext)).toMatchObject({ units: 1, outcomes: { sent: 1 } })
+    const after = await reload(row.id)
+    expect(after).toMatchObject({ state: 'sent', attempts: 2, lastError: null })
+    expect(after.interruptedAt).toEqual(expect.any(String))
+    expect(linesFor(Number(event.id))).toHaveLength(1)
   })
 })
 
