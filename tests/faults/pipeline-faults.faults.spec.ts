@@ -162,14 +162,23 @@ it('loses nothing and doubles only what the ledger holds as in doubt, through ki
   /** Waits until the mail provider has accepted `count` emails in all: the faults land mid-campaign. */
   const untilAccepted = (count: number) => waitFor(() => accepted() >= count, 120_000, `${count} emails accepted`)
   const killWorker = async () => {
-    // Only a worker that is up (killing one still starting would test nothing), and the one sending
-    // email when one is: the campaign's job runs on one process at a time.
-    await allWorkersReady()
-    const sending = await sendingWorkerPids()
-    const busy = workers.map((worker, index) => (sending.has(worker.child.pid!) ? index : -1)).filter((index) => index >= 0)
-    const index = busy.length > 0 ? busy[between(0, busy.length - 1)]! : between(0, workers.length - 1)
-    killed.add(workers[index]!)
-    await workers[index]!.stop('SIGKILL')
+    // A worker that is up (killing one still starting would test nothing), and the one sending email
+    // when there is one: a campaign's job runs on one process at a time.
+    const busy = await waitFor(
+      async () => {
+        const sending = await sendingWorkerPids()
+        const found = workers.filter((worker) => readyWorkers.has(worker) && sending.has(worker.child.pid!))
+        return found.length > 0 && found
+      },
+      5_000,
+      'a worker sending email',
+    ).catch(() => [])
+    if (busy.length === 0) await waitFor(() => workers.some((worker) => readyWorkers.has(worker)), 120_000, 'a worker up')
+    const candidates = busy.length > 0 ? busy : workers.filter((worker) => readyWorkers.has(worker))
+    const victim = candidates[between(0, candidates.length - 1)]!
+    const index = workers.indexOf(victim)
+    killed.add(victim)
+    await victim.stop('SIGKILL')
     note(`SIGKILL worker ${index + 1}${busy.length > 0 ? ', mid-campaign' : ''} (${accepted()} emails accepted so far)`)
     startWorker(index)
   }
@@ -216,12 +225,11 @@ it('loses nothing and doubles only what the ledger holds as in doubt, through ki
     await postgres.restart()
     note(`PostgreSQL restarted: immediate shutdown, crash recovery (${accepted()} emails accepted so far)`)
   }
-  await untilAccepted(accepted() + between(500, 4_000))
+  await publish('D', 'standard')
+  await untilAccepted(Math.max(accepted() + 500, SUBSCRIBERS * 3 + between(1_000, 12_000)))
   await killWorker()
-  await sleep(2_000)
   mastodon.failNext(0, 503)
   note('Mastodon healthy again')
-  await publish('D', 'standard')
 
   // The pipeline first recovers on its own: every unit sent, or nothing has moved for 10 s. Then staff
   // do what the Distribution panel asks of them: a unit held in doubt is sent again (they accept that
