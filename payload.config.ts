@@ -6,11 +6,14 @@ import sharp from 'sharp'
 
 import { sendGridEmailAdapter } from './src/adapters/payload-email'
 import { collections } from './src/collections'
+import { answerRequestFaults } from './src/hooks/answerRequestFaults'
+import { refuseMalformedWhere } from './src/hooks/refuseMalformedWhere'
 import { skipLockCheck } from './src/hooks/skipLockCheck'
 import { Site } from './src/globals/Site'
 import { databaseAdapter } from './src/lib/database'
 import { getEnv } from './src/lib/env'
 import { logger } from './src/lib/logger'
+import { siteOrigin } from './src/lib/session-policy'
 import { watchDatabasePool } from './src/lib/watch-database-pool'
 
 const root = path.dirname(fileURLToPath(import.meta.url))
@@ -37,13 +40,26 @@ const forEmbeddedDatabase = <T extends CollectionConfig | GlobalConfig>(config: 
   return { ...adjusted, auth: { ...auth, forgotPassword: { ...auth.forgotPassword, minRequestInterval: 0 } }, fields: [...(config as CollectionConfig).fields, reservedAt] }
 }
 
+/** Every collection refuses a client's where clause that Payload's database adapter cannot take (a 500). */
+const refusingMalformedWhere = (config: CollectionConfig): CollectionConfig => ({
+  ...config,
+  hooks: { ...config.hooks, beforeOperation: [refuseMalformedWhere, ...(config.hooks?.beforeOperation ?? [])] },
+})
+
 export default buildConfig({
   serverURL: env.PUBLIC_URL,
   secret: env.PAYLOAD_SECRET,
+  // A request carrying the session cookie counts as signed in only from the site's own origin (or a
+  // same-site navigation); any other Origin is anonymous. The API answers no cross-origin reads (no CORS).
+  csrf: [siteOrigin(env)],
+  cors: [],
   admin: {
     user: 'users',
     importMap: { baseDir: path.resolve(root, 'src') },
     meta: { titleSuffix: ' · Announcements' },
+    // Payload's default (Gravatar) would send a hash of each staff address to a third party on every
+    // admin page; the admin's Content-Security-Policy would refuse it anyway.
+    avatar: 'default',
     components: {
       afterNavLinks: ['@/components/OperationsLinks#OperationsLinks'],
       views: {
@@ -52,7 +68,7 @@ export default buildConfig({
       },
     },
   },
-  collections: collections.map(forEmbeddedDatabase),
+  collections: collections.map(refusingMalformedWhere).map(forEmbeddedDatabase),
   globals: [Site].map(forEmbeddedDatabase),
   editor: lexicalEditor(),
   db: databaseAdapter(env),
@@ -67,7 +83,12 @@ export default buildConfig({
     ValidationError: 'info',
     QueryError: 'info',
     LockedAuth: 'warn',
+    // A sign-in refused by the per-address limit (Users/hooks/limitSignInsPerAddress logs its own
+    // warning). Payload looks the name up at run time; its type lists only Payload's own errors.
+    ...({ TooManyAttempts: 'info' } as Record<string, 'info'>),
   },
+  // A malformed query is answered 400, not 500 (see src/lib/http/request-fault.ts).
+  hooks: { afterError: [answerRequestFaults] },
   telemetry: false,
   onInit: async (payload) => watchDatabasePool(payload),
   // The cap for any request body; each upload collection sets its own, smaller, limit.

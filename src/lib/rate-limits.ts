@@ -37,3 +37,8 @@ export async function overLimit(name: string, limit: Limit, key: string): Promis
     throw error
   }
 }
+
+/** Gives back the point `overLimit` took for `key`: for limits that count only what went wrong. */
+export async function giveBack(name: string, limit: Limit, key: string): Promise<void> {
+  await (await limiter(name, limit)).reward(key, 1)
+}

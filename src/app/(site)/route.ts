@@ -14,7 +14,7 @@ export async function GET(request: Request): Promise<Response> {
   const site = await siteContext(payload)
   const [urgent, latest] = await Promise.all([urgentStatement(payload), latestItems(payload, 1)])
   const banner = urgent
-    ? `<section class="urgent-banner" aria-labelledby="urgent-title"><p class="label" style="background:#fff;color:#a50e0e">Urgent</p><h2 id="urgent-title" style="margin:.3rem 0"><a href="${escapeHtml(itemPath({ ...urgent, collection: 'announcements' }))}">${escapeHtml(urgent.title)}</a></h2>${urgent.summary ? `<p style="margin:0">${escapeHtml(urgent.summary)}</p>` : ''}</section>`
+    ? `<section class="urgent-banner" aria-labelledby="urgent-title"><p class="label">Urgent</p><h2 id="urgent-title"><a href="${escapeHtml(itemPath({ ...urgent, collection: 'announcements' }))}">${escapeHtml(urgent.title)}</a></h2>${urgent.summary ? `<p class="summary">${escapeHtml(urgent.summary)}</p>` : ''}</section>`
     : ''
   return sitePage(request, site, {
     title: site.organisation,

@@ -4,14 +4,18 @@ import { adminOrSelf } from '@/access/adminOrSelf'
 import { isAdmin, isAdminField } from '@/access/isAdmin'
 import { isStaff } from '@/access/isStaff'
 import { ROLES } from '@/access/roles'
+import { getEnv } from '@/lib/env'
+import { sessionCookies } from '@/lib/session-policy'
 
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
+import { forgiveSuccessfulSignIn, limitSignInsPerAddress } from './hooks/limitSignInsPerAddress'
 
 export const Users: CollectionConfig = {
   slug: 'users',
   auth: {
     maxLoginAttempts: 5,
     lockTime: 15 * 60 * 1000,
+    cookies: sessionCookies(getEnv()),
   },
   admin: {
     useAsTitle: 'email',
@@ -25,7 +29,9 @@ export const Users: CollectionConfig = {
     delete: isAdmin,
   },
   hooks: {
+    beforeOperation: [limitSignInsPerAddress],
     beforeChange: [firstUserIsAdmin],
+    afterLogin: [forgiveSuccessfulSignIn],
   },
   fields: [
     { name: 'name', type: 'text' },

@@ -1,5 +1,5 @@
 import { escapeHtml } from '@/domain/escape-html'
-import { siteDocument, type SiteContext } from '@/lib/site/site-page'
+import { siteDocument, sitePageHeaders, type SiteContext } from '@/lib/site/site-page'
 
 /**
  * A page for one person (a confirmation, their preferences, leaving the list), in the site's look:
@@ -15,6 +15,6 @@ export function page(site: SiteContext | undefined, status: number, title: strin
   ]
   return new Response(siteDocument(site, head, `<h1>${escapeHtml(title)}</h1>${body}`), {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...sitePageHeaders(site?.siteUrl) },
   })
 }

@@ -1,6 +1,7 @@
 import type { Payload, Where } from 'payload'
 
 import type { PublishableCollection } from '@/domain/events'
+import { canMatchText } from '@/lib/database-text'
 import { siteBaseUrl } from '@/lib/site-url'
 import { getEnv } from '@/lib/env'
 import type { Announcement, Document, Report, Topic } from '@/payload-types'
@@ -23,6 +24,7 @@ export async function siteContext(payload: Payload): Promise<SiteContext> {
  * notice, not a 404 that looks like a broken link). Undefined for anything never published.
  */
 export async function itemBySlug(payload: Payload, collection: PublishableCollection, slug: string): Promise<ItemLookup> {
+  if (!canMatchText(slug)) return undefined
   const { docs } = await payload.find({ collection, where: { slug: { equals: slug } }, draft: false, depth: 1, limit: 1, overrideAccess: true })
   const doc = docs[0] as Announcement | Report | undefined
   if (!doc) return undefined

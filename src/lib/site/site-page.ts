@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 
 import { escapeHtml } from '@/domain/escape-html'
+import { getEnv } from '@/lib/env'
 import { notModified } from '@/lib/http/conditional-get'
+import { baseSecurityHeaders, publicPageCsp } from '@/lib/http/security-headers'
 
 export type SiteContext = { organisation: string; siteUrl: string }
 
@@ -30,16 +32,31 @@ header.site .name{font-weight:700;font-size:1.15rem;color:#1a1a1a;text-decoratio
 nav a{margin-right:1rem}
 main{padding:1.5rem 0 2.5rem}h1{font-size:1.9rem;line-height:1.2;margin:.2rem 0 .6rem}
 .urgent-banner{background:#a50e0e;color:#fff;padding:1rem;border-radius:4px;margin:0 0 1.5rem}.urgent-banner a{color:#fff;font-weight:700}
+.urgent-banner .label{background:#fff;color:#a50e0e}.urgent-banner h2{margin:.3rem 0}.urgent-banner .summary{margin:0}
 .label{display:inline-block;background:#a50e0e;color:#fff;font-size:.8rem;font-weight:700;letter-spacing:.04em;padding:.1rem .45rem;border-radius:3px;text-transform:uppercase}
 .meta{color:#4d4d4d;font-size:.95rem}.lead{font-size:1.2rem}
 .items{list-style:none;padding:0}.items li{border-top:1px solid #e0e0e0;padding:.9rem 0}.items h2{font-size:1.2rem;margin:0 0 .25rem}
 .download{display:inline-block;margin:1rem 0;padding:.6rem 1rem;border:2px solid #0b57d0;border-radius:4px;font-weight:600}
-.notice{border-left:4px solid #4d4d4d;padding:.5rem 1rem;background:#f3f3f3}
+.notice{border-left:4px solid #4d4d4d;padding:.5rem 1rem;background:#f3f3f3}.notice.error{border-color:#a50e0e}
+.choices{list-style:none;padding:0;margin:0}
 footer.site{border-top:1px solid #d0d0d0;color:#4d4d4d;font-size:.9rem;padding:1rem 0 2rem}
 img{max-width:100%;height:auto}pre{overflow-x:auto}
 button{font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px;cursor:pointer}
 input[type=email]{font:inherit;padding:.5rem;width:100%;max-width:24rem}fieldset{border:1px solid #d0d0d0;border-radius:4px}fieldset label{display:block}
 `
+
+/** The style sheet's CSP hash: the pages' policy allows this one inline style and no other. */
+const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`
+
+/**
+ * The security headers of a page of the site (`siteUrl`: where its images live; without the site's
+ * settings, PUBLIC_URL): a policy allowing no script and only the site's own style sheet, plus the
+ * headers every response carries.
+ */
+export function sitePageHeaders(siteUrl?: string): Record<string, string> {
+  const env = getEnv()
+  return { ...baseSecurityHeaders(env), 'content-security-policy': publicPageCsp(STYLE_HASH, siteUrl ?? env.PUBLIC_URL) }
+}
 
 /**
  * A public page as the whole HTML document: readable without JavaScript, one column that works at
@@ -78,8 +95,8 @@ export function sitePage(request: Request, site: SiteContext, spec: PageSpec): R
     'content-type': 'text/html; charset=utf-8',
     etag,
     'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
+    ...sitePageHeaders(site.siteUrl),
   }
   const status = spec.status ?? 200
   // The ETag only: a page has no single last-modified time (the banner, the list and the item each change).

@@ -5,6 +5,7 @@ import { confirmationMessage } from '@/domain/email/confirmation-message'
 import { DeliveryError } from '@/domain/errors'
 import { appMailer } from '@/lib/email/app-mailer'
 import { CONFIRM_DAYS, confirmationUrl } from '@/lib/email/confirmation-link'
+import { canMatchText } from '@/lib/database-text'
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
 import { overLimit } from '@/lib/rate-limits'
@@ -16,6 +17,10 @@ export const SIGNUP_WORDING_VERSION = '2026-11'
 /** A pending address gets at most one confirmation message per this interval. */
 export const RESEND_INTERVAL_MS = 10 * 60_000
 export const SUBSCRIBE_LIMITS = { perIp: { points: 20, durationSeconds: 3600 }, perAddress: { points: 5, durationSeconds: 3600 } }
+/**
+ * The body limit of both sign-up endpoints (site form and API): the largest valid sign-up, a
+ * 254-character address and 50 topics of 100 characters, is about 6 KB as JSON or as a form.
+ */
 export const MAX_SIGN_UP_BYTES = 8 * 1024
 
 export const signUpRequest = z.object({
@@ -59,7 +64,7 @@ export async function signUp(payload: Payload, input: SignUpInput, clientIp: str
     return { status: 429, message: `Too many sign-up attempts. Please try again in ${Math.ceil(wait / 60)} minute(s).`, retryAfter: wait }
   }
 
-  const { docs: topics } = await payload.find({ collection: 'topics', where: { slug: { in: input.topics } }, depth: 0, pagination: false, select: { slug: true } })
+  const { docs: topics } = await payload.find({ collection: 'topics', where: { slug: { in: input.topics.filter(canMatchText) } }, depth: 0, pagination: false, select: { slug: true } })
   const unknown = input.topics.filter((slug) => !topics.some((topic) => topic.slug === slug))
   if (unknown.length > 0) return { status: 400, message: `There is no topic called "${unknown[0]}".` }
 
@@ -86,6 +91,3 @@ export async function signUp(payload: Payload, input: SignUpInput, clientIp: str
   }
   return { status: 202, message: SIGNED_UP }
 }
-
-/** The address a request came from, as the proxy in front reports it. */
-export const clientIp = (headers: Headers) => headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip') || 'unknown'

@@ -4,18 +4,20 @@ import { getPayload, type Payload } from 'payload'
 import { FEED_CONTENT_TYPES, type FeedFormat } from '@/domain/feeds/feed'
 import { renderFeed } from '@/domain/feeds/render'
 import { type FeedScope, scopePath } from '@/domain/feeds/scopes'
+import { canMatchText } from '@/lib/database-text'
 import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
 import { feedOf } from '@/lib/feeds/assemble-feed'
 import { feedSettings } from '@/lib/feeds/feed-settings'
 import { type ServedFeed, ServedFeeds } from '@/lib/feeds/served-feeds'
 import { notModified } from '@/lib/http/conditional-get'
+import { baseSecurityHeaders } from '@/lib/http/security-headers'
 
 let served: ServedFeeds | undefined
 const servedFeeds = (payload: Payload) => (served ??= new ServedFeeds(payload))
 
 const text = (status: number, message: string, headers: Record<string, string> = {}) =>
-  new Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers } })
+  new Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...baseSecurityHeaders(getEnv()), ...headers } })
 
 function answer(request: Request, feed: ServedFeed, format: FeedFormat): Response {
   const etag = `"${feed.etag}-${format}"`
@@ -23,7 +25,7 @@ function answer(request: Request, feed: ServedFeed, format: FeedFormat): Respons
     etag,
     'last-modified': feed.lastModified.toUTCString(),
     'cache-control': `public, max-age=${getEnv().FEED_MAX_AGE_SECONDS}`,
-    'x-content-type-options': 'nosniff',
+    ...baseSecurityHeaders(getEnv()),
   }
   if (notModified(request.headers, etag, feed.lastModified)) return new Response(null, { status: 304, headers })
   return new Response(feed.bodies[format], { status: 200, headers: { ...headers, 'content-type': FEED_CONTENT_TYPES[format] } })
@@ -36,7 +38,7 @@ function answer(request: Request, feed: ServedFeed, format: FeedFormat): Respons
 async function emptyFeed(payload: Payload, scope: FeedScope, format: FeedFormat): Promise<Response> {
   const settings = await feedSettings(payload, getEnv())
   const bodies = renderFeed(feedOf(scope, settings, []), new Date(0))
-  return new Response(bodies[format], { status: 200, headers: { 'content-type': FEED_CONTENT_TYPES[format], 'cache-control': 'no-cache' } })
+  return new Response(bodies[format], { status: 200, headers: { 'content-type': FEED_CONTENT_TYPES[format], 'cache-control': 'no-cache', ...baseSecurityHeaders(getEnv()) } })
 }
 
 async function serve(request: Request, path: string, format: FeedFormat, scopeIfMissing: (payload: Payload) => Promise<FeedScope | undefined>) {
@@ -66,6 +68,7 @@ type TopicContext = { params: Promise<{ slug: string }> }
 export const topicFeedRoute = (format: FeedFormat) => async (request: Request, { params }: TopicContext) => {
   const { slug } = await params
   return serve(request, `/topics/${encodeURIComponent(slug)}`, format, async (payload) => {
+    if (!canMatchText(slug)) return undefined
     const { docs } = await payload.find({ collection: 'topics', where: { slug: { equals: slug } }, limit: 1, depth: 0, pagination: false })
     const topic = docs[0]
     return topic ? { kind: 'topic', topic: { id: topic.id, name: topic.name, slug: topic.slug ?? slug, description: topic.description } } : undefined

@@ -24,7 +24,7 @@ export function preferencesForm(options: { token: string; unsubscribeToken: stri
     'Your alerts',
     `${options.saved ? '<p role="status"><strong>Saved.</strong></p>' : ''}
 <form method="post" action="/preferences?token=${encodeURIComponent(options.token)}">
-<fieldset><legend>Topics (none ticked: every topic)</legend><ul style="list-style:none;padding:0;margin:0">${topics}</ul></fieldset>
+<fieldset><legend>Topics (none ticked: every topic)</legend><ul class="choices">${topics}</ul></fieldset>
 <p><label><input type="checkbox" name="urgentOnly" value="on"${options.urgentOnly ? ' checked' : ''}> Only urgent statements</label></p>
 <p><button type="submit">Save</button></p>
 </form>

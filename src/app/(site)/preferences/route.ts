@@ -1,7 +1,10 @@
 import config from '@payload-config'
 import { getPayload, type Payload } from 'payload'
 
+import { canMatchText } from '@/lib/database-text'
 import { getEnv } from '@/lib/env'
+import { BodyTooLarge, boundedText, FORM_BODY_LIMIT } from '@/lib/http/bounded-body'
+import { overPageLimit } from '@/lib/http/page-limits'
 import { logger } from '@/lib/logger'
 import { siteContext } from '@/lib/site/public-items'
 import { subscriberToken, verifySubscriberToken } from '@/lib/subscriber-tokens'
@@ -9,8 +12,6 @@ import { subscriberToken, verifySubscriberToken } from '@/lib/subscriber-tokens'
 import { invalidLink, noLongerSubscribed, preferencesForm } from './preferences-pages'
 
 export const dynamic = 'force-dynamic'
-
-const MAX_BODY_BYTES = 8 * 1024
 
 async function show(payload: Payload, token: string, subscriberId: string, saved: boolean): Promise<Response> {
   const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
@@ -35,6 +36,8 @@ export async function GET(request: Request): Promise<Response> {
   const token = tokenOf(request)
   const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'preferences', token)
   const payload = await getPayload({ config })
+  const refused = await overPageLimit('preferences', request.headers, () => siteContext(payload))
+  if (refused) return refused
   if (!subscriberId) return invalidLink(await siteContext(payload))
   return show(payload, token, subscriberId, false)
 }
@@ -44,13 +47,15 @@ export async function POST(request: Request): Promise<Response> {
   const token = tokenOf(request)
   const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'preferences', token)
   const payload = await getPayload({ config })
+  const refused = await overPageLimit('preferences', request.headers, () => siteContext(payload))
+  if (refused) return refused
   if (!subscriberId) return invalidLink(await siteContext(payload))
-  const text = await request.text()
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return new Response('The form is too large.\n', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+  const text = await boundedText(request, FORM_BODY_LIMIT, '/preferences')
+  if (text instanceof BodyTooLarge) return new Response('The form is too large.\n', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } })
   const form = new URLSearchParams(text)
   const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
   if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed(await siteContext(payload))
-  const slugs = form.getAll('topics').slice(0, 100)
+  const slugs = form.getAll('topics').slice(0, 100).filter(canMatchText)
   const { docs: topics } = await payload.find({ collection: 'topics', where: { slug: { in: slugs } }, depth: 0, pagination: false, select: { slug: true } })
   await payload.update({ collection: 'subscribers', id: subscriber.id, data: { topics: topics.map((topic) => topic.id), urgentOnly: form.get('urgentOnly') === 'on' }, depth: 0 })
   logger.info({ subscriberId: subscriber.id, route: '/preferences' }, 'subscriber changed preferences')

@@ -2,9 +2,12 @@ import config from '@payload-config'
 import { getPayload, type Payload } from 'payload'
 
 import { escapeHtml } from '@/domain/escape-html'
+import { BodyTooLarge, boundedText } from '@/lib/http/bounded-body'
+import { clientIp } from '@/lib/http/client-ip'
+import { logger } from '@/lib/logger'
 import { siteContext } from '@/lib/site/public-items'
 import { sitePage } from '@/lib/site/site-page'
-import { clientIp, MAX_SIGN_UP_BYTES, signUp, signUpRequest } from '@/lib/subscribers/sign-up'
+import { MAX_SIGN_UP_BYTES, signUp, signUpRequest } from '@/lib/subscribers/sign-up'
 
 export const dynamic = 'force-dynamic'
 
@@ -13,7 +16,7 @@ type FormState = { email: string; topics: string[]; urgentOnly: boolean; error?:
 /** The sign-up form: labelled fields, the topics as checkboxes, an error tied to the field it is about. */
 async function form(payload: Payload, state: FormState): Promise<string> {
   const { docs: topics } = await payload.find({ collection: 'topics', sort: 'name', depth: 0, pagination: false, select: { name: true, slug: true } })
-  const error = state.error ? `<p id="email-error" role="alert" class="notice" style="border-color:#a50e0e">${escapeHtml(state.error)}</p>` : ''
+  const error = state.error ? `<p id="email-error" role="alert" class="notice error">${escapeHtml(state.error)}</p>` : ''
   return `<h1>Get our alerts by email</h1>
 <p>One email when we publish, and only what you choose. Every email has a link to change your choices or leave.</p>
 <form method="post" action="/subscribe" novalidate>
@@ -39,11 +42,15 @@ export async function GET(request: Request): Promise<Response> {
 export async function POST(request: Request): Promise<Response> {
   const payload = await getPayload({ config })
   const site = await siteContext(payload)
-  const text = await request.text()
-  if (Buffer.byteLength(text) > MAX_SIGN_UP_BYTES) return sitePage(request, site, { status: 413, title: 'Too large', path: '/subscribe', noindex: true, main: '<h1>That was too much</h1><p><a href="/subscribe">Start again</a>.</p>' })
+  const text = await boundedText(request, MAX_SIGN_UP_BYTES, '/subscribe')
+  if (text instanceof BodyTooLarge) {
+    return sitePage(request, site, { status: 413, title: 'Too large', path: '/subscribe', noindex: true, main: '<h1>That was too much</h1><p><a href="/subscribe">Start again</a>.</p>' })
+  }
   const fields = new URLSearchParams(text)
-  const state: FormState = { email: (fields.get('email') ?? '').slice(0, 254), topics: fields.getAll('topics').slice(0, 50), urgentOnly: fields.get('urgentOnly') === 'on' }
+  // The address as typed, whole: cut short, a too-long one could become another, valid, address.
+  const state: FormState = { email: fields.get('email') ?? '', topics: fields.getAll('topics').slice(0, 50), urgentOnly: fields.get('urgentOnly') === 'on' }
   const parsed = signUpRequest.safeParse(state)
+  if (!parsed.success) logger.info({ route: '/subscribe', status: 400, reason: parsed.error.issues[0]!.message }, 'sign-up refused')
   const outcome = parsed.success ? await signUp(payload, parsed.data, clientIp(request.headers)) : { status: 400 as const, message: parsed.error.issues[0]!.message }
   if (outcome.status === 202) {
     return sitePage(request, site, { status: 202, title: 'Check your inbox', path: '/subscribe', noindex: true, main: `<h1>Check your inbox</h1><p>${escapeHtml(outcome.message)}</p>` })

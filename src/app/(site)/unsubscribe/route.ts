@@ -2,11 +2,13 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { getEnv } from '@/lib/env'
+import { BodyTooLarge, boundedText, FORM_BODY_LIMIT } from '@/lib/http/bounded-body'
+import { overPageLimit } from '@/lib/http/page-limits'
 import { logger } from '@/lib/logger'
 import { siteContext } from '@/lib/site/public-items'
 import { verifySubscriberToken } from '@/lib/subscriber-tokens'
 
-import { confirmPage, donePage, invalidLink, tryAgainPage } from './unsubscribe-pages'
+import { confirmPage, donePage, invalidLink, tooLargePage, tryAgainPage } from './unsubscribe-pages'
 
 export const dynamic = 'force-dynamic'
 
@@ -19,6 +21,8 @@ const subscriberFrom = (request: Request) => {
 export async function GET(request: Request): Promise<Response> {
   const { token, subscriberId } = subscriberFrom(request)
   const site = await siteContext(await getPayload({ config }))
+  const refused = await overPageLimit('unsubscribe', request.headers, async () => site)
+  if (refused) return refused
   if (!subscriberId) return invalidLink(site)
   return confirmPage(token, site)
 }
@@ -26,16 +30,21 @@ export async function GET(request: Request): Promise<Response> {
 /**
  * RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the link in the
  * List-Unsubscribe header, and the page's button posts here too. Unsubscribes at once, whatever the
- * body; saying yes twice is fine.
+ * body (up to the form limit); saying yes twice is fine.
  */
 export async function POST(request: Request): Promise<Response> {
   const { subscriberId } = subscriberFrom(request)
   const payload = await getPayload({ config })
   const site = await siteContext(payload).catch(() => undefined)
   if (!subscriberId) {
+    // Only a bad link counts here: mail providers send many people's one-click unsubscribes from
+    // a few addresses, and each of those must go through.
+    const refused = await overPageLimit('unsubscribe', request.headers, async () => site)
+    if (refused) return refused
     logger.warn({ route: '/unsubscribe' }, 'unsubscribe with an invalid token')
     return invalidLink(site)
   }
+  if ((await boundedText(request, FORM_BODY_LIMIT, '/unsubscribe')) instanceof BodyTooLarge) return tooLargePage(site)
   try {
     const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
     if (subscriber && subscriber.status !== 'unsubscribed') {

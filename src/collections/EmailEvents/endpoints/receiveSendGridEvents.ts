@@ -5,21 +5,14 @@ import { ValidationError, type PayloadHandler, type PayloadRequest } from 'paylo
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySendGridSignature } from '@/adapters/sendgrid-event-signature'
 import { EMAIL_EVENT_TYPES, type EmailEventType, SUPPRESSING } from '@/domain/email/email-events'
 import { getEnv } from '@/lib/env'
+import { BodyTooLarge, boundedText, SENDGRID_EVENTS_BODY_LIMIT } from '@/lib/http/bounded-body'
 import { logger } from '@/lib/logger'
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024
 /** A signed batch older (or newer) than this is refused: a captured request cannot be replayed later. */
 const MAX_SKEW_SECONDS = 600
 
-type SendGridEvent = {
-  event?: string
-  email?: string
-  timestamp?: number
-  sg_event_id?: string
-  reason?: string
-  campaign?: string
-  subscriber?: string
-}
+/** One event as it arrives: SendGrid's fields, each of which may hold anything in a forged or broken batch. */
+type SendGridEvent = Partial<Record<'event' | 'email' | 'timestamp' | 'sg_event_id' | 'reason' | 'campaign' | 'subscriber', unknown>>
 
 const answer = (status: number, message: string) => Response.json({ message }, { status })
 
@@ -32,30 +25,58 @@ function signedBySendGrid(req: PayloadRequest, body: string, publicKey: string):
   return verifySendGridSignature(publicKey, body, signature, timestamp)
 }
 
-const idOf = (value: string | undefined) => (value && /^\d{1,12}$|^[a-f0-9]{24}$/.test(value) ? value : undefined)
+/**
+ * A subscriber or campaign id as SendGrid echoes our custom args, if it can be one here: a PostgreSQL
+ * serial (a positive integer up to 2^31 - 1) or a MongoDB ObjectId.
+ */
+const idOf = (req: PayloadRequest, value: unknown) => {
+  const text = typeof value === 'number' ? String(value) : value
+  if (typeof text !== 'string') return undefined
+  if (req.payload.db.defaultIDType === 'number') return /^\d{1,10}$/.test(text) && Number(text) <= 2_147_483_647 ? text : undefined
+  return /^[a-f0-9]{24}$/.test(text) ? text : undefined
+}
+
+/** A text field as it can be stored: a string, without NUL (PostgreSQL text cannot hold one), at most `max` long. */
+const textOf = (value: unknown, max: number) => (typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, max) || undefined : undefined)
+
+/**
+ * The key a retried event is known by: SendGrid's sg_event_id (22 to 48 characters), else a hash of
+ * the id given or of the whole event, so a retry still matches and the unique index can hold it.
+ */
+function eventKey(event: SendGridEvent): string {
+  const given = event.sg_event_id
+  if (typeof given === 'string' && given.length > 0 && given.length <= 100 && !given.includes('\u0000')) return given
+  return createHash('sha256').update(typeof given === 'string' ? given : JSON.stringify(event)).digest('base64url')
+}
+
+/** When the event happened: SendGrid's Unix time in seconds, or now when it is missing or no plausible time. */
+function eventTime(timestamp: unknown): string {
+  const ms = (typeof timestamp === 'number' || typeof timestamp === 'string' ? Number(timestamp) : Number.NaN) * 1000
+  return new Date(Number.isFinite(ms) && ms > 0 && ms < Date.now() + 86_400_000 ? ms : Date.now()).toISOString()
+}
 
 async function record(req: PayloadRequest, event: SendGridEvent): Promise<'stored' | 'repeat' | 'ignored'> {
   const type = event.event as EmailEventType
   if (!EMAIL_EVENT_TYPES.includes(type)) return 'ignored'
   const { payload } = req
-  let subscriberId = idOf(event.subscriber)
-  if (!subscriberId && event.email) {
-    subscriberId = (await payload.find({ collection: 'subscribers', where: { email: { equals: event.email.toLowerCase() } }, limit: 1, depth: 0 })).docs[0]?.id?.toString()
+  let subscriberId = idOf(req, event.subscriber)
+  const email = textOf(event.email, 254)?.toLowerCase()
+  if (!subscriberId && email) {
+    subscriberId = (await payload.find({ collection: 'subscribers', where: { email: { equals: email } }, limit: 1, depth: 0 })).docs[0]?.id?.toString()
   }
   const subscriber = subscriberId ? await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true }) : null
-  const campaignId = idOf(event.campaign)
+  const campaignId = idOf(req, event.campaign)
   const campaign = campaignId ? await payload.findByID({ collection: 'campaigns', id: campaignId, depth: 0, disableErrors: true }) : null
-  const sgEventId = event.sg_event_id ?? createHash('sha256').update(JSON.stringify(event)).digest('base64url')
   try {
     await payload.create({
       collection: 'email-events',
       data: {
-        sgEventId,
+        sgEventId: eventKey(event),
         type,
         campaign: campaign?.id,
         subscriber: subscriber?.id,
-        at: new Date((Number(event.timestamp) || Date.now() / 1000) * 1000).toISOString(),
-        reason: event.reason?.slice(0, 500),
+        at: eventTime(event.timestamp),
+        reason: textOf(event.reason, 500),
       },
       depth: 0,
     })
@@ -79,9 +100,8 @@ async function record(req: PayloadRequest, event: SendGridEvent): Promise<'store
 export const receiveSendGridEvents: PayloadHandler = async (req) => {
   const publicKey = getEnv().SENDGRID_WEBHOOK_PUBLIC_KEY
   if (!publicKey) return answer(404, 'The SendGrid event webhook is not configured here.')
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return answer(413, 'The request is too large.')
-  const body = (await req.text?.()) ?? ''
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return answer(413, 'The request is too large.')
+  const body = await boundedText(req, SENDGRID_EVENTS_BODY_LIMIT, 'email-events')
+  if (body instanceof BodyTooLarge) return answer(413, body.message)
   if (!signedBySendGrid(req, body, publicKey)) {
     logger.warn({ route: 'email-events' }, 'SendGrid event webhook: missing, invalid or stale signature')
     return answer(401, 'The signature is missing, invalid or too old.')

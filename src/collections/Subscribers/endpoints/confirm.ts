@@ -2,6 +2,7 @@ import type { PayloadHandler } from 'payload'
 
 import { escapeHtml } from '@/domain/escape-html'
 import { getEnv } from '@/lib/env'
+import { overPageLimit } from '@/lib/http/page-limits'
 import { page } from '@/lib/http/simple-page'
 import { logger } from '@/lib/logger'
 import { siteContext } from '@/lib/site/public-items'
@@ -15,6 +16,8 @@ export const confirm: PayloadHandler = async (req) => {
   const token = req.searchParams.get('token') ?? ''
   const subscriberId = verifySubscriberToken(getEnv().PAYLOAD_SECRET, 'confirm', token)
   const site = await siteContext(req.payload)
+  const refused = await overPageLimit('confirm', req.headers, async () => site)
+  if (refused) return refused
   if (!subscriberId) {
     return page(site, 400, 'This link does not work', '<p>The confirmation link has expired or is incomplete. Sign up again to get a new one.</p>')
   }

@@ -2,6 +2,7 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { escapeHtml } from '@/domain/escape-html'
+import { canMatchText } from '@/lib/database-text'
 import { itemList, pageNumber, pager } from '@/lib/site/page-parts'
 import { latestItems, siteContext } from '@/lib/site/public-items'
 import { notFoundPage, sitePage } from '@/lib/site/site-page'
@@ -15,7 +16,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const site = await siteContext(payload)
   const { slug } = await params
   const path = `/topics/${encodeURIComponent(slug)}`
-  const topic = (await payload.find({ collection: 'topics', where: { slug: { equals: slug } }, depth: 0, limit: 1 })).docs[0] as Topic | undefined
+  const topic = canMatchText(slug) ? ((await payload.find({ collection: 'topics', where: { slug: { equals: slug } }, depth: 0, limit: 1 })).docs[0] as Topic | undefined) : undefined
   if (!topic) return notFoundPage(request, site, path, 'There is no such topic.')
   const page = pageNumber(request)
   const { items, hasMore } = await latestItems(payload, page, topic)
