@@ -8,68 +8,25 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 
 import autocannon from 'autocannon'
 
 import { richText } from '../src/seed/lexical'
+import { freePort, startStack } from './npm-start'
 
 const ITEMS = Number(process.env.BENCH_FEED_ITEMS ?? 50)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-
 if (spawnSync('nginx', ['-v']).error) throw new Error('nginx is not installed: apt-get install nginx-light')
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-serving-'))
+const nginxPort = await freePort()
+const { app, dataDir, until, login: signIn, stop } = await startStack('bench-serving-', (dir) => ({ FEEDS_DIR: path.join(dir, 'feeds') }))
 const feedsDir = path.join(dataDir, 'feeds')
-fs.mkdirSync(feedsDir)
-fs.chmodSync(dataDir, 0o755) // nginx's worker processes read the files as another user
-const [appPort, dbPort, redisPort, nginxPort] = [await freePort(), await freePort(), await freePort(), await freePort()]
-const app = `http://127.0.0.1:${appPort}`
-const admin = { email: 'bench@example.org', password: 'bench-password-0123456789' }
-
-console.log(`starting the app (npm start) on ${app}; the first run builds it...`)
-const stack = spawn('npm', ['start'], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATA_DIR: dataDir,
-    PORT: String(appPort),
-    PUBLIC_URL: app,
-    EMBEDDED_DB_PORT: String(dbPort),
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    FEEDS_DIR: feedsDir,
-    ADMIN_EMAIL: admin.email,
-    ADMIN_PASSWORD: admin.password,
-    LOG_LEVEL: 'warn',
-  } as Record<string, string | undefined> as NodeJS.ProcessEnv,
-  detached: true,
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-
-async function until(check: () => Promise<boolean>, seconds: number, what: string) {
-  for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
-    if (stack.exitCode !== null) throw new Error(`npm start exited before ${what}`)
-    if (await check().catch(() => false)) return
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
 let nginx: ReturnType<typeof spawn> | undefined
 try {
-  await until(async () => (await fetch(`${app}/admin/login`)).status === 200, 900, 'the app')
-  const login = (await (await fetch(`${app}/api/users/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) })).json()) as { token: string }
+  const token = await signIn()
   const body = richText(
     'The national referral system is near breaking point: demand rose by a third this year & waiting times doubled.',
     { heading: 'What we are asking for' },
@@ -79,7 +36,7 @@ try {
   for (let n = 0; n < ITEMS; n++) {
     const response = await fetch(`${app}/api/announcements`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `JWT ${login.token}` },
+      headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
       body: JSON.stringify({ title: `Statement ${n}: services near breaking point`, summary: 'Demand is up by a third & waiting times have doubled.', body, urgency: 'standard', _status: 'published' }),
     })
     if (response.status !== 201) throw new Error(`publishing failed: ${response.status} ${await response.text()}`)
@@ -148,10 +105,6 @@ http {
   }
 } finally {
   nginx?.kill('SIGTERM')
-  if (stack.pid) {
-    process.kill(-stack.pid, 'SIGINT')
-    await new Promise((resolve) => (stack.exitCode !== null ? resolve(undefined) : stack.once('exit', resolve)))
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true })
+  await stop()
 }
 process.exit(0)

@@ -44,6 +44,7 @@ const schema = z.object({
   WORKER_URGENT_CONCURRENCY: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).default(10)),
   WORKER_RELAY: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], 'must be true or false').default('true')),
   WORKER_HEAP_MB: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(128).max(65_536).default(256)),
+  WORKER_NICE: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(0, 'must be 0 to 19').max(19, 'must be 0 to 19').default(10)),
   WORKER_LOCK_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(30_000)),
   RELAY_INTERVAL_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(10).default(100)),
   EXPIRY_SWEEP_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(15_000)),
