@@ -30,8 +30,13 @@ export type FeedEntry = {
   published: string
   updated: string
   enclosure?: FeedEnclosure
-  /** The earlier statement this one updates or cancels (RFC 5829's predecessor-version). */
-  supersedes?: { kind: 'update' | 'cancel'; url: string }
+  /** When an announcement stops being urgent (ISO time). */
+  expires?: string
+  /**
+   * The earlier statement this one updates or cancels (RFC 5829's predecessor-version), with its guid
+   * and first publication, which a CAP message references.
+   */
+  supersedes?: { kind: 'update' | 'cancel'; url: string; guid: string; published: string }
 }
 
 export type Feed = {

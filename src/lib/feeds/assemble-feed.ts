@@ -34,8 +34,9 @@ type Row = {
   createdAt: string
   updatedAt: string
   feedGuid?: string | null
-  supersedes?: Populated<{ id: number; slug?: string | null }>
+  supersedes?: Populated<{ id: number; slug?: string | null; feedGuid?: string | null; publishedAt?: string | null; createdAt: string }>
   supersession?: 'update' | 'cancel' | null
+  expiresAt?: string | null
 }
 
 const published: Where = { _status: { equals: 'published' } }
@@ -100,8 +101,16 @@ function toEntry(collection: PublishableCollection, row: Row, settings: FeedSett
           },
         }
       : {}),
+    ...(row.expiresAt ? { expires: new Date(row.expiresAt).toISOString() } : {}),
     ...(row.supersedes && typeof row.supersedes === 'object'
-      ? { supersedes: { kind: row.supersession === 'cancel' ? ('cancel' as const) : ('update' as const), url: itemUrl(settings.siteUrl, 'announcements', row.supersedes.slug ?? String(row.supersedes.id)) } }
+      ? {
+          supersedes: {
+            kind: row.supersession === 'cancel' ? ('cancel' as const) : ('update' as const),
+            url: itemUrl(settings.siteUrl, 'announcements', row.supersedes.slug ?? String(row.supersedes.id)),
+            guid: row.supersedes.feedGuid ?? itemGuid('announcements', row.supersedes.id),
+            published: new Date(row.supersedes.publishedAt ?? row.supersedes.createdAt).toISOString(),
+          },
+        }
       : {}),
   }
 }
@@ -127,9 +136,13 @@ async function entriesOf(payload: Payload, collection: PublishableCollection, sc
       createdAt: true,
       updatedAt: true,
       feedGuid: true,
-      ...(collection === 'reports' ? { reportFile: true } : { supersedes: true, supersession: true }),
+      ...(collection === 'reports' ? { reportFile: true } : { supersedes: true, supersession: true, expiresAt: true }),
     },
-    populate: { topics: { name: true }, documents: { url: true, filename: true, filesize: true, mimeType: true, title: true }, announcements: { slug: true } },
+    populate: {
+      topics: { name: true },
+      documents: { url: true, filename: true, filesize: true, mimeType: true, title: true },
+      announcements: { slug: true, feedGuid: true, publishedAt: true, createdAt: true },
+    },
   })
   return (docs as unknown as Row[]).map((row) => toEntry(collection, row, settings))
 }
