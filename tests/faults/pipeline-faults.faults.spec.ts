@@ -224,6 +224,8 @@ it('loses nothing and doubles only what the ledger holds as in doubt, through ki
   if (postgres) {
     await postgres.restart()
     note(`PostgreSQL restarted: immediate shutdown, crash recovery (${accepted()} emails accepted so far)`)
+    // Staff publish once the admin works again: a save during the restart fails and changes nothing.
+    await waitFor(() => payload.count({ collection: 'announcements' }).then(() => true, () => false), 60_000, 'the database to answer the app')
   }
   await publish('D', 'standard')
   await untilAccepted(Math.max(accepted() + 500, SUBSCRIBERS * 3 + between(1_000, 12_000)))
