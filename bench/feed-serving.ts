@@ -13,7 +13,8 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 
 import { richText } from '../src/seed/lexical'
-import { freePort, startStack } from './npm-start'
+import { freePort } from '../tests/helpers/free-port'
+import { startStack } from './npm-start'
 
 const ITEMS = Number(process.env.BENCH_FEED_ITEMS ?? 50)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)

@@ -21,6 +21,13 @@ export type DeliverContext = {
   idempotent?: boolean
 }
 
+/**
+ * What a job does with a unit another attempt holds ('taken'), or held when its worker died or lost
+ * the database before recording it: it looks again after its backoff, and then finds the unit sent,
+ * or cut off and so in doubt, rather than finishing with the unit's fate unknown.
+ */
+export const heldElsewhere = () => new DeliveryError('Another attempt is sending this unit; this job checks it again after its backoff.', { retryable: true })
+
 export const INTERRUPTED_MESSAGE =
   'The worker stopped while sending this unit (crash or kill): the provider may or may not have received it.'
 
@@ -52,10 +59,7 @@ export async function deliverUnit(row: Delivery, send: () => Promise<DeliveryRec
     await compareAndSetDelivery(payload, row.id, ['sending'], 'sent', { sentAt: new Date(), detail: receipt.detail ?? null, lastError: null })
     return 'sent'
   } catch (error) {
-    const failure =
-      error instanceof DeliveryError
-        ? error
-        : new DeliveryError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
+    const failure = DeliveryError.from(error)
     await compareAndSetDelivery(payload, row.id, ['sending'], 'failed', { lastError: failure.message })
     throw failure
   }

@@ -22,8 +22,7 @@ await runMain(async () => {
   const env = getEnv()
   // Where the worker shares CPUs with the app (npm start, one host), a campaign's CPU comes second to
   // the readers of the site and feeds (bench/README.md: the feed's p99 during campaigns at equal
-  // priority and at nice 10).
-  // Only ever lowered: raising it back needs privileges a worker should not have.
+  // priority and at nice 10). Only ever lowered: raising it back needs privileges a worker lacks.
   if (os.getPriority() < env.WORKER_NICE) os.setPriority(env.WORKER_NICE)
   logger.debug('worker starting: checking the database and Redis')
   await assertDatabaseReachable(env)

@@ -15,7 +15,7 @@ import type { SocialJob } from '../src/lib/social/post-queue'
 import { compareAndSetPost } from '../src/lib/social/post-state'
 import type { Account, Delivery, SocialPost } from '../src/payload-types'
 import { relationId } from '../src/lib/relation-id'
-import { deliverUnit, INTERRUPTED_MESSAGE, type UnitOutcome } from './deliver-unit'
+import { deliverUnit, heldElsewhere, INTERRUPTED_MESSAGE, type UnitOutcome } from './deliver-unit'
 import { EARLY_MS, waitUntil } from './wait-until'
 
 export type SocialJobContext = {
@@ -81,8 +81,7 @@ export async function processSocialJob(job: Job<SocialJob>, token: string | unde
       },
       { payload, inDoubtPolicy: ctx.inDoubtPolicy, lockMs: ctx.lockMs, idempotent: IDEMPOTENT[post.network] },
     )
-    // Another attempt holds the unit (or held it when its worker died): look again after the backoff.
-    if (outcome === 'taken') throw new DeliveryError('Another attempt is sending this post; checking it again shortly.', { retryable: true })
+    if (outcome === 'taken') throw heldElsewhere()
     await recordOutcome(payload, post, row, outcome, receipt)
     if (outcome === 'sent' && post.kind === 'statement' && row.attempts === 0) {
       publishToFirstDelivery.observe({ channel: `social-${post.network}`, urgency: post.urgency }, (Date.now() - Date.parse(post.scheduledAt)) / 1000)
@@ -116,7 +115,7 @@ async function recordOutcome(payload: Payload, post: SocialPost, row: Delivery, 
  */
 async function settleFailure(job: Job, token: string | undefined, post: SocialPost, row: Delivery, error: unknown, ctx: SocialJobContext, removal: boolean): Promise<never> {
   const { payload } = ctx
-  const failure = error instanceof DeliveryError ? error : new DeliveryError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
+  const failure = DeliveryError.from(error)
   await compareAndSetDelivery(payload, row.id, ['pending'], 'failed', { lastError: failure.message })
   const waitMs = failure.retryAfterMs
   const final = waitMs === undefined && (!failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))

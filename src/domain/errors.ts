@@ -17,4 +17,9 @@ export class DeliveryError extends Error {
     this.retryAfterMs = options.retryAfterMs
     this.pausesChannel = options.pausesChannel ?? false
   }
+
+  /** `error` as a DeliveryError: an unexpected one (a bug, the database gone mid-unit) is worth another attempt. */
+  static from(error: unknown): DeliveryError {
+    return error instanceof DeliveryError ? error : new DeliveryError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
+  }
 }

@@ -9,10 +9,8 @@ import type { ChannelPauses } from '../../src/lib/channel-pause'
 import { compareAndSetDelivery, ensureDeliveries } from '../../src/lib/ledger'
 import { publishToFirstDelivery, unitOutcomes } from '../../src/lib/ops/metrics'
 import type { Delivery } from '../../src/payload-types'
-import { deliverUnit, type DeliverContext, type UnitOutcome } from '../deliver-unit'
+import { deliverUnit, heldElsewhere, type DeliverContext, type UnitOutcome } from '../deliver-unit'
 import { loadEvent, loadItem } from '../pipeline-data'
-
-const TAKEN_MESSAGE = 'Another attempt is sending this unit; this job checks it again after its backoff.'
 
 export type ChannelResult = { units: number; outcomes: Partial<Record<UnitOutcome, number>>; skipped?: boolean }
 export type ChannelJobContext = DeliverContext & { channel: ChannelPort; pauses: ChannelPauses }
@@ -50,17 +48,14 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
         : await deliverUnit(row, () => channel.deliver!(unit, event, item), ctx)
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
       unitOutcomes.inc({ channel: ctx.channel.name, outcome })
-      // Another attempt holds the unit (or held it when its worker died): this job looks again after
-      // its backoff rather than finishing with the unit's fate unknown.
-      if (outcome === 'taken') return noteFailure(new DeliveryError(TAKEN_MESSAGE, { retryable: true }))
+      if (outcome === 'taken') return noteFailure(heldElsewhere())
       // The first unit of a publish, sent at its first attempt: how long the statement took to go out here.
       if (firstOfEvent && outcome === 'sent' && row.attempts === 0 && event.kind === 'publish' && event.committedAt) {
         publishToFirstDelivery.observe({ channel: ctx.channel.name, urgency: event.urgency }, (Date.now() - Date.parse(event.committedAt)) / 1000)
       }
     } catch (error) {
       unitOutcomes.inc({ channel: ctx.channel.name, outcome: 'failed' })
-      // Not the provider's answer (the database went away mid-unit, say): worth another attempt.
-      return noteFailure(error instanceof DeliveryError ? error : new DeliveryError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error }))
+      return noteFailure(DeliveryError.from(error))
     }
   }
   const noteFailure = (failure: DeliveryError) => {
