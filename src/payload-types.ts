@@ -498,6 +498,10 @@ export interface SubscriberImport {
  */
 export interface OutboxEvent {
   id: number;
+  /**
+   * Minted with the event. Queue job ids and ledger unit keys derive from it, never from the row id, which starts again after a database reset or restore.
+   */
+  uid: string;
   kind: 'publish' | 'update' | 'retract' | 'expire';
   collection: 'announcements' | 'reports';
   itemId: string;
@@ -1136,6 +1140,7 @@ export interface UsersSelect<T extends boolean = true> {
  * via the `definition` "outbox-events_select".
  */
 export interface OutboxEventsSelect<T extends boolean = true> {
+  uid?: T;
   kind?: T;
   collection?: T;
   itemId?: T;

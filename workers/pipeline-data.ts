@@ -4,12 +4,23 @@ import { DeliveryError } from '../src/domain/errors'
 import type { PipelineEvent } from '../src/domain/events'
 import type { ItemSnapshot } from '../src/domain/ports'
 
-/** The outbox event a job is about. Missing means not committed yet (or a bug): worth retrying. */
-export async function loadEvent(payload: Payload, id: number | string): Promise<PipelineEvent> {
-  const event = await payload.findByID({ collection: 'outbox-events', id, depth: 0, disableErrors: true })
-  if (!event) throw new DeliveryError(`Outbox event ${id} is not in the database (yet)`, { retryable: true })
+/**
+ * The outbox event a job is about, which must be the event the job was made for: the same row id
+ * with another uid is a different event, in a database restored or reset since the job was queued,
+ * and such a job fails for good rather than deliver someone else's statement. A missing row is not
+ * committed yet (or was lost in a restore): worth retrying, and visible as a failed job if it stays.
+ */
+export async function loadEvent(payload: Payload, job: { eventId: number | string; eventUid: string }): Promise<PipelineEvent> {
+  const event = await payload.findByID({ collection: 'outbox-events', id: job.eventId, depth: 0, disableErrors: true })
+  if (!event) throw new DeliveryError(`Outbox event ${job.eventId} (${job.eventUid}) is not in the database (yet)`, { retryable: true })
+  if (event.uid !== job.eventUid) {
+    throw new DeliveryError(`Outbox event ${job.eventId} is now another event (${event.uid}, not ${job.eventUid}): the database was reset or restored since this job was queued`, {
+      retryable: false,
+    })
+  }
   return {
     id: event.id,
+    uid: event.uid,
     collection: event.collection,
     itemId: event.itemId,
     versionId: event.versionId,

@@ -15,13 +15,14 @@ import { WebhookPoster } from '../src/adapters/social/webhook-poster'
 import { WebSubHub } from '../src/adapters/websub-hub'
 import type { Urgency } from '../src/domain/events'
 import { parseInDoubtPolicy } from '../src/domain/ledger'
-import type { ChannelPort } from '../src/domain/ports'
+import type { ChannelPort, Reconciled } from '../src/domain/ports'
 import { SOCIAL_NETWORKS, type SocialNetwork } from '../src/domain/social/fit-post'
 import { CHANNEL_NAMES, channelOfQueue, configuredChannels } from '../src/jobs/channels'
 import { jobOptions } from '../src/jobs/options'
 import { LANES, LAUNCH_QUEUE, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from '../src/jobs/queues'
 import { ChannelPauses } from '../src/lib/channel-pause'
 import type { Env } from '../src/lib/env'
+import { installationNamespace } from '../src/lib/installation'
 import { createRedis } from '../src/lib/redis'
 import { jobDuration, watchQueues } from '../src/lib/ops/metrics'
 import { withRedisLock } from '../src/lib/redis-lock'
@@ -97,7 +98,7 @@ const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.
  * workers, which let in-flight jobs finish (SIGTERM loses nothing and leaves nothing in doubt).
  */
 export async function startPipeline(payload: Payload, env: Env, logger: Logger): Promise<Pipeline> {
-  const prefix = env.QUEUE_PREFIX
+  const prefix = await installationNamespace(payload, env.QUEUE_PREFIX)
   const options = jobOptions(env)
   const inDoubtPolicy = parseInDoubtPolicy(env.IN_DOUBT_POLICY)
   const connections: Redis[] = []
@@ -172,13 +173,25 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
 
   // Before any job: a channel's own state must reflect the database, or the first event's change
   // could be mistaken for one that was already delivered.
-  for (const channel of channels) {
-    if (!channel.reconcile || !enabled(env, channel.name)) continue
+  const reconcilable = channels.filter((channel) => channel.reconcile)
+  for (const channel of reconcilable.filter((each) => enabled(env, each.name))) {
     try {
-      logger.info({ channel: channel.name, result: await channel.reconcile() }, 'channel reconciled')
+      logger.info({ channel: channel.name, result: await channel.reconcile!() }, 'channel reconciled')
     } catch (error) {
       logger.error({ channel: channel.name, err: error instanceof Error ? error.message : String(error) }, 'channel could not reconcile at start; its next event will')
     }
+  }
+  /**
+   * The same for every channel of the installation at the reconcile sweep's pace, wherever the
+   * scheduler runs: anything repaired then was left behind by a crash, which staff should hear of.
+   */
+  const reconcileSweep = async () => {
+    const results: Record<string, Reconciled> = {}
+    for (const channel of reconcilable) {
+      const result = (results[channel.name] = await channel.reconcile!())
+      if (result.repaired.length > 0) logger.warn({ channel: channel.name, repaired: result.repaired }, 'reconcile sweep: brought up to date what the channel had missed (a crash mid-delivery)')
+    }
+    return results
   }
 
   const pauses = new ChannelPauses(connection('producer'), prefix)
@@ -225,6 +238,8 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
       if (socialConfigured) await scheduler.upsertJobScheduler('social-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'social-sweep' })
       else await scheduler.removeJobScheduler('social-sweep')
+      if (reconcilable.length > 0) await scheduler.upsertJobScheduler('reconcile-sweep', { every: env.RECONCILE_SWEEP_MS }, { name: 'reconcile-sweep' })
+      else await scheduler.removeJobScheduler('reconcile-sweep')
       if (mailer) await scheduler.upsertJobScheduler('confirmation-sweep', { every: env.CONFIRMATION_SWEEP_MS }, { name: 'confirmation-sweep' })
       else await scheduler.removeJobScheduler('confirmation-sweep')
     }
@@ -242,6 +257,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
         const sent = await withRedisLock(sweepLock, `${prefix}:lock:confirmation-sweep`, CONFIRMATION_SWEEP_LOCK_MS, () => sendImportConfirmations(payload, mailer, env))
         return sent === undefined ? { skipped: 'another sweep is running' } : { confirmationsSent: sent }
       }
+      if (job.name === 'reconcile-sweep') return reconcileSweep()
       if (job.name === 'social-sweep') return { requeued: await sweepSocialPosts(payload, socialQueue, options, { dueWithinMs: env.EXPIRY_SWEEP_MS, lockMs: env.WORKER_LOCK_MS }) }
       const launchesRequeued = await sweepLaunches(payload, launches, options, env.EXPIRY_SWEEP_MS)
       return { expired: await sweepExpiries(payload), launchesRequeued }

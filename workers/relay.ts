@@ -23,18 +23,18 @@ export type RelayDeps = {
 export function flowFor(event: OutboxEvent, channels: string[], jobOptions: JobsOptions): FlowJob {
   const lane = event.urgency
   // The item travels with the event id so that every log line about its jobs can name it.
-  const data = { eventId: event.id, generation: event.generation, collection: event.collection, itemId: String(event.itemId) }
+  const data = { eventId: event.id, eventUid: event.uid, generation: event.generation, collection: event.collection, itemId: String(event.itemId) }
   return {
     name: `${event.kind}`,
     queueName: fanoutQueue(lane),
     data,
-    opts: { ...jobOptions, jobId: fanoutJobId(event.id, event.generation) },
+    opts: { ...jobOptions, jobId: fanoutJobId(event.uid, event.generation) },
     children: channels.map((channel) => ({
       name: `${event.kind}-${channel}`,
       queueName: channelQueue(channel, lane),
       data: { ...data, channel },
       // A channel that fails for good must not hold the others' completion hostage.
-      opts: { ...jobOptions, jobId: channelJobId(event.id, event.generation, channel), ignoreDependencyOnFailure: true },
+      opts: { ...jobOptions, jobId: channelJobId(event.uid, event.generation, channel), ignoreDependencyOnFailure: true },
     })),
   }
 }
@@ -49,7 +49,7 @@ const BATCH: Record<Urgency, number> = { urgent: 100, standard: 20 }
  * Moves undispatched outbox events into the queues, urgent ones first and each lane oldest first, then
  * marks them dispatched; returns how many it moved. A batch that cannot be added (Redis down) is not
  * marked, so nothing is skipped and the next pass starts there again. Safe in several processes at
- * once: job ids come from the event, and an event whose flow already exists is only marked.
+ * once: job ids come from the event's uid, and an event whose own flow already exists is only marked.
  */
 export async function relayOnce(deps: RelayDeps): Promise<number> {
   let moved = 0
@@ -65,8 +65,9 @@ export async function relayOnce(deps: RelayDeps): Promise<number> {
     })
     if (docs.length === 0) continue
     // Re-adding a flow whose parent exists would add its children again if they were already removed.
-    const existing = await Promise.all(docs.map((event) => deps.fanoutQueues[lane].getJob(fanoutJobId(event.id, event.generation))))
-    const fresh = docs.filter((_, i) => !existing[i])
+    // Only this event's own job counts: its id carries the event's uid, and its data must say so too.
+    const existing = await Promise.all(docs.map((event) => deps.fanoutQueues[lane].getJob(fanoutJobId(event.uid, event.generation))))
+    const fresh = docs.filter((event, i) => existing[i]?.data?.eventUid !== event.uid)
     if (fresh.length > 0) await deps.flows.addBulk(fresh.map((event) => flowFor(event, deps.channels, deps.jobOptions)))
     await deps.payload.db.updateMany({
       collection: 'outbox-events',

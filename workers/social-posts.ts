@@ -57,6 +57,8 @@ export async function processSocialJob(job: Job<SocialJob>, token: string | unde
   const { payload } = ctx
   const post = await payload.findByID({ collection: 'social-posts', id: job.data.postId, depth: 0, disableErrors: true })
   if (!post) return { skipped: 'the post no longer exists' }
+  // The row id is another post's now: the database was reset or restored since this job was queued.
+  if (post.unitKey !== job.data.postKey) throw new UnrecoverableError(`Post ${post.id} is now another post (${post.unitKey}, not ${job.data.postKey}): the database was reset or restored since this job was queued`)
   if (job.name === 'remove') return removePost(job, token, post, ctx)
   if (post.state !== 'scheduled' && post.state !== 'posting') return { skipped: `the post is ${post.state}` }
   const due = Date.parse(post.scheduledAt)

@@ -4,7 +4,7 @@ import { DeliveryError } from '@/domain/errors'
 import type { PipelineEvent } from '@/domain/events'
 import { FEED_FORMATS, type FeedFormat, feedUrl } from '@/domain/feeds/feed'
 import { type FeedScope, scopeKey } from '@/domain/feeds/scopes'
-import type { ChannelPort, DeliveryReceipt, PlannedUnit } from '@/domain/ports'
+import type { ChannelPort, DeliveryReceipt, PlannedUnit, Reconciled } from '@/domain/ports'
 import { Coalescer } from '@/lib/coalesce'
 import { affectedScopes, allScopes } from '@/lib/feeds/affected-scopes'
 import { buildFeed, type BuildResult } from '@/lib/feeds/build-feed'
@@ -24,6 +24,8 @@ const PING_KEY = /^ping-(.+)-(rss|atom|json)-g(\d+)$/
  */
 export class FeedChannel implements ChannelPort {
   readonly name = 'feeds'
+  // A rebuild reads everything from the database and a ping only says "look again": repeats are harmless.
+  readonly idempotent = true
   private readonly builds = new Coalescer<BuildResult>()
 
   constructor(
@@ -69,10 +71,13 @@ export class FeedChannel implements ChannelPort {
     return { detail: changed.length > 0 ? `changed: ${changed.join(', ')} (of ${checked} feeds)` : `no feed changed (${checked} checked)` }
   }
 
-  /** Every feed, rebuilt where it differs from the database; no hub pings, since no event asked. */
-  async reconcile(): Promise<string> {
+  /**
+   * Every feed, rebuilt where it differs from the database (and its files rewritten where they differ
+   * from the stored feed); no hub pings, since no event asked.
+   */
+  async reconcile(): Promise<Reconciled> {
     const { changed, checked } = await this.buildAll(await allScopes(this.payload))
-    return `${checked} feeds checked${changed.length > 0 ? `, rebuilt: ${changed.join(', ')}` : ', all current'}`
+    return { checked, repaired: changed }
   }
 
   /** Builds the scopes one after another with the same settings, read now; says which changed. */

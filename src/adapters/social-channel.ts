@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 
 import { DeliveryError } from '@/domain/errors'
 import type { PipelineEvent } from '@/domain/events'
+import { unitKey } from '@/domain/ledger'
 import { itemUrl } from '@/domain/item-url'
 import type { ChannelPort, ItemSnapshot, PlannedUnit } from '@/domain/ports'
 import { fitPost, type SocialNetwork } from '@/domain/social/fit-post'
@@ -69,7 +70,7 @@ export class SocialChannel implements ChannelPort {
 
   async handOff(unit: PlannedUnit, ledgerRow: { id: number | string; state: string }, event: PipelineEvent, item: ItemSnapshot): Promise<void> {
     const { kind, id } = parseUnit(unit.key)
-    const unitKey = `${event.id}-${this.name}-${unit.key}`
+    const key = unitKey(event, this.name, unit.key)
     if (kind === 'removal') {
       const post = await this.payload.findByID({ collection: 'social-posts', id, depth: 0 })
       if (post.state === 'deleted') {
@@ -80,10 +81,10 @@ export class SocialChannel implements ChannelPort {
       return
     }
     const post =
-      (await this.existing(unitKey)) ??
+      (await this.existing(key)) ??
       (kind === 'post'
-        ? await this.createStatement(unitKey, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'accounts', id, depth: 0 }))
-        : await this.createCorrection(unitKey, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'social-posts', id, depth: 0 })))
+        ? await this.createStatement(key, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'accounts', id, depth: 0 }))
+        : await this.createCorrection(key, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'social-posts', id, depth: 0 })))
     // A failed post handed over again is staff retrying it: it is scheduled again, now if its time has passed.
     if (post.state === 'failed') {
       const at = new Date(Math.max(Date.now(), Date.parse(post.scheduledAt)))

@@ -16,7 +16,7 @@ import { adminPage } from './AdminPage'
 export async function UpcomingLaunches(props: AdminViewServerProps) {
   const { req } = props.initPageResult
   if (!hasRole(req.user as { role?: 'admin' | 'editor' | 'author' } | null, 'editor', 'admin')) return adminPage(props, <p>Only editors and admins can see the launches.</p>)
-  const queue = await appQueue(LAUNCH_QUEUE).catch(() => undefined)
+  const queue = await appQueue(req.payload, LAUNCH_QUEUE).catch(() => undefined)
   const launches = await upcomingLaunches(req.payload, queue)
   const admin = req.payload.config.routes.admin
   return adminPage(

@@ -10,6 +10,8 @@ export type Urgency = (typeof URGENCIES)[number]
 
 export type PipelineEvent = {
   id: number | string
+  /** Minted with the outbox row: what job ids and unit keys derive from (row ids start again after a restore). */
+  uid: string
   collection: PublishableCollection
   itemId: number | string
   /** The item's version this event is about (Payload's version id). */

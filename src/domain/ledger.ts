@@ -1,4 +1,11 @@
-import type { Urgency } from './events'
+import type { PipelineEvent, Urgency } from './events'
+
+/**
+ * A unit's key in the ledger, unique across events: the event's uid (never its row id, which starts
+ * again after a reset or restore: the key is also the idempotency key a network sees), the channel,
+ * and the unit's key within the event.
+ */
+export const unitKey = (event: Pick<PipelineEvent, 'uid'>, channel: string, key: string) => `${event.uid}-${channel}-${key}`
 
 /**
  * A unit of delivery moves pending → sending → sent | failed | in_doubt. "sending" is entered only

@@ -13,6 +13,9 @@ export type ItemSnapshot = {
   live: boolean
 }
 
+/** What a channel's reconcile found: how many things it checked, and the ones it had to bring up to date. */
+export type Reconciled = { checked: number; repaired: string[] }
+
 /** One unit of delivery as a channel plans it: a feed build, an email batch, a social post. */
 export type PlannedUnit = {
   /** Unique within the event and channel, stable across retries (e.g. "batch-0007", "mastodon-main"). */
@@ -34,6 +37,11 @@ export interface ChannelPort {
   readonly name: string
   /** How many of one event's units may be delivered at once (email batches); one when unset. */
   readonly unitConcurrency?: number
+  /**
+   * Delivering a unit again doubles nothing (a feed rebuilt from the database, a hub ping): a unit
+   * interrupted mid-send is sent again at once, whatever IN_DOUBT_POLICY says, and never waits for staff.
+   */
+  readonly idempotent?: boolean
   /** Whether this event, for this item, goes to this channel at all. */
   handles(event: PipelineEvent, item: ItemSnapshot): boolean
   /** The units this event becomes on this channel. Called again on retries: must return the same keys. */
@@ -53,10 +61,11 @@ export interface ChannelPort {
    */
   followUps?(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
   /**
-   * Brings what the channel keeps up to date with the database before the worker takes jobs, for
-   * content that changed while no worker ran (a seed, a restore, an upgrade). Says what it changed.
+   * Brings what the channel keeps up to date with the database: before the worker takes jobs, for
+   * content that changed while no worker ran (a seed, a restore, an upgrade), and again at the
+   * reconcile sweep's pace, for anything a crash left behind. Says what it checked and repaired.
    */
-  reconcile?(): Promise<string>
+  reconcile?(): Promise<Reconciled>
 }
 
 /** A post as a network adapter sends it, read fresh from the database when it goes out. */

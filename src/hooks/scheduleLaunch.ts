@@ -34,7 +34,7 @@ export const followLaunchSchedule: CollectionAfterChangeHook = async ({ doc, pre
   if (scheduled === wasScheduled && !scheduled) return doc
   const env = getEnv()
   try {
-    const queue = await appQueue(LAUNCH_QUEUE)
+    const queue = await appQueue(req.payload, LAUNCH_QUEUE)
     if (scheduled) {
       await scheduleLaunchJob(queue, { collection: collection.slug as PublishableCollection, itemId: String(doc.id), publishAt: scheduled }, jobOptions(env))
     } else {

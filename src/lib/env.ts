@@ -48,6 +48,7 @@ const schema = z.object({
   WORKER_LOCK_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(30_000)),
   RELAY_INTERVAL_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(10).default(100)),
   EXPIRY_SWEEP_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(15_000)),
+  RECONCILE_SWEEP_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1000).default(300_000)),
   CONFIRMATION_SWEEP_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(100).default(10_000)),
   JOB_ATTEMPTS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(8)),
   JOB_BACKOFF_MS: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number' }).int().min(10).default(2_000)),

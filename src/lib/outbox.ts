@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+
 import type { Payload, PayloadRequest } from 'payload'
 
 import type { EventKind, PublishableCollection, Urgency } from '@/domain/events'
@@ -33,6 +35,7 @@ export async function writeOutboxEvent(payload: Payload, event: OutboxEventInput
     req,
     overrideAccess: true,
     data: {
+      uid: randomUUID(),
       kind: event.kind,
       collection: event.collection,
       itemId: String(event.itemId),

@@ -12,6 +12,7 @@ import * as migration_20261129_032309_social_posts from './20261129_032309_socia
 import * as migration_20261129_034128_scheduled_launches from './20261129_034128_scheduled_launches';
 import * as migration_20261129_040928_supersession from './20261129_040928_supersession';
 import * as migration_20261129_064752_ledger_interrupted_at from './20261129_064752_ledger_interrupted_at';
+import * as migration_20261202_013104_event_uid from './20261202_013104_event_uid';
 
 export const migrations = [
   {
@@ -82,6 +83,11 @@ export const migrations = [
   {
     up: migration_20261129_064752_ledger_interrupted_at.up,
     down: migration_20261129_064752_ledger_interrupted_at.down,
-    name: '20261129_064752_ledger_interrupted_at'
+    name: '20261129_064752_ledger_interrupted_at',
+  },
+  {
+    up: migration_20261202_013104_event_uid.up,
+    down: migration_20261202_013104_event_uid.down,
+    name: '20261202_013104_event_uid'
   },
 ];

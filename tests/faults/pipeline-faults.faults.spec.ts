@@ -33,6 +33,7 @@ import { FAST_PIPELINE } from '../helpers/pipeline'
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server'
 import { rest } from '../helpers/rest'
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process'
+import { keyWithinEvent } from '../helpers/unit-keys'
 
 const SUBSCRIBERS = 20_000
 const BATCH = 500
@@ -306,7 +307,7 @@ it('loses nothing and doubles only what the ledger holds as in doubt, through ki
 async function sendingWorkerPids(): Promise<Set<number>> {
   const pids = new Set<number>()
   for (const lane of ['urgent', 'standard']) {
-    const queue = new Queue(`channel-email-${lane}`, { connection: { url: redis.url }, prefix: ctx.queuePrefix })
+    const queue = new Queue(`channel-email-${lane}`, { connection: { url: redis.url }, prefix: ctx.queueNamespace })
     for (const job of await queue.getActive()) if (job.processedBy) pids.add(Number(job.processedBy.split(':').pop()))
     await queue.close()
   }
@@ -319,7 +320,7 @@ type Row = { channel: string; ledgerChannel: string; expected: number; delivered
 function emailRow(items: Announcement[], rows: Delivery[], interruptedUnits: Set<string>): Row {
   const row: Row = { channel: 'email (recipients)', ledgerChannel: 'email', expected: items.length * SUBSCRIBERS, delivered: 0, duplicates: 0, inDoubt: 0, lost: 0 }
   for (const item of items) {
-    const eventOf = new Map(rows.filter((unit) => unit.itemId === String(item.id) && unit.channel === 'email').map((unit) => [unit.unitKey.replace(/^\d+-email-/, ''), unit.unitKey]))
+    const eventOf = new Map(rows.filter((unit) => unit.itemId === String(item.id) && unit.channel === 'email').map((unit) => [keyWithinEvent(unit.unitKey, 'email'), unit.unitKey]))
     const copies = new Map<string, { count: number; batch: string }>()
     for (const message of sink.messages) {
       if (!message.subject.includes(item.title)) continue

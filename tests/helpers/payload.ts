@@ -7,6 +7,7 @@ import { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 import { inject } from 'vitest'
 
+import { installationNamespace } from '../../src/lib/installation'
 import { startTestDatabase } from './database'
 
 export type TestPayload = {
@@ -15,17 +16,19 @@ export type TestPayload = {
   databaseUri: string
   /** This file's own queue prefix, so runs sharing a Redis never see each other's jobs. */
   queuePrefix: string
+  /** Where this file's installation keeps its queues: the prefix and its database's installation id. */
+  queueNamespace: string
   redisUrl: string
   stop: () => Promise<void>
 }
 
-/** Deletes every key under a queue prefix: what a test file leaves in the shared Redis. */
+/** Deletes every key under a queue prefix (every installation's namespace): what a test file leaves in the shared Redis. */
 async function deleteQueueKeys(redisUrl: string, prefix: string) {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 })
   try {
     let cursor = '0'
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
       cursor = next
       if (keys.length > 0) await redis.del(...keys)
     } while (cursor !== '0')
@@ -63,6 +66,7 @@ export async function startTestPayload(env: Record<string, string> = {}, service
     dataDir,
     databaseUri: database.uri,
     queuePrefix,
+    queueNamespace: await installationNamespace(payload, queuePrefix),
     redisUrl,
     stop: async () => {
       const pool = (payload.db as { pool?: { end: () => Promise<void> } }).pool

@@ -13,7 +13,7 @@ export type WorkerProcess = {
 }
 
 /** `npm run worker` as a separate process on this test file's database and queue prefix. */
-export function startWorkerProcess(ctx: TestPayload, env: Record<string, string>): WorkerProcess {
+export function startWorkerProcess(ctx: Pick<TestPayload, 'dataDir' | 'databaseUri' | 'queuePrefix' | 'redisUrl'>, env: Record<string, string>): WorkerProcess {
   let output = ''
   const child = spawn(process.execPath, [...workerNodeFlags(256), 'workers/index.ts'], {
     env: {

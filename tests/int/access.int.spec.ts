@@ -3,6 +3,8 @@
  * `overrideAccess: false`, as the REST and GraphQL APIs apply them. The README's access table is this
  * table for people: change both together.
  */
+import { randomUUID } from 'node:crypto'
+
 import { Forbidden, NotFound, ValidationError, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -332,7 +334,7 @@ const systemCells = (): Cell[] => {
       operation: 'create',
       allowed: [],
       attempt: ({ as }) =>
-        payload.create({ collection: 'outbox-events', data: { kind: 'publish', collection: 'announcements', itemId: '1', versionId: '1', urgency: 'urgent', dedupeKey: `forged-${Math.random()}`, generation: 0 }, ...as }),
+        payload.create({ collection: 'outbox-events', data: { uid: randomUUID(), kind: 'publish', collection: 'announcements', itemId: '1', versionId: '1', urgency: 'urgent', dedupeKey: `forged-${Math.random()}`, generation: 0 }, ...as }),
     },
     { collection: 'outbox-events', operation: 'update', allowed: [], attempt: async ({ as }) => payload.update({ collection: 'outbox-events', id: (await event()).id, data: { dispatchedAt: null }, ...as }) },
     { collection: 'outbox-events', operation: 'delete', allowed: [], attempt: async ({ as }) => payload.delete({ collection: 'outbox-events', id: (await event()).id, ...as }) },

@@ -12,6 +12,7 @@ import { waitFor } from '../helpers/log-file'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { FAST_PIPELINE } from '../helpers/pipeline'
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process'
+import { keyWithinEvent } from '../helpers/unit-keys'
 
 const SUBSCRIBERS = 10_000
 const BATCH = 100
@@ -78,11 +79,11 @@ it('loses nobody and sends twice only within batches the ledger has as in doubt'
   expect(perRecipient.size).toBe(SUBSCRIBERS) // nobody lost
 
   const rows = await units()
-  const resentBatches = new Set(rows.filter((unit) => unit.attempts > 1).map((unit) => unit.unitKey.replace(/^\d+-email-/, '')))
+  const resentBatches = new Set(rows.filter((unit) => unit.attempts > 1).map((unit) => keyWithinEvent(unit.unitKey, 'email')))
   const duplicated = messages.filter((message) => perRecipient.get(message.to)! > 1)
   const duplicatedBatches = new Set(duplicated.map((message) => message.customArgs.batch))
   for (const batch of duplicatedBatches) expect(resentBatches, `batch ${batch}`).toContain(batch)
-  for (const key of interrupted) expect(resentBatches).toContain(key.replace(/^\d+-email-/, ''))
+  for (const key of interrupted) expect(resentBatches).toContain(keyWithinEvent(key, 'email'))
   console.log(
     `SIGKILL mid-campaign: ${SUBSCRIBERS} subscribers, ${rows.length} batches; interrupted (in doubt, resent): ${[...resentBatches].join(', ') || 'none'}; ` +
       `people who got it twice: ${new Set(duplicated.map((message) => message.to)).size}, all in those batches`,

@@ -1,5 +1,5 @@
 /** SendGrid's Event Webhook: signed batches of events change subscribers and are kept once. */
-import { generateKeyPairSync, sign } from 'node:crypto'
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto'
 
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -104,7 +104,7 @@ describe('the SendGrid event webhook', () => {
     const item = await payload.create({ collection: 'announcements', context: { skipFanout: true }, data: { title: 'Counted', summary: 's', body: richBody, urgency: 'standard', _status: 'published' } })
     const outboxEvent = await payload.create({
       collection: 'outbox-events',
-      data: { kind: 'publish', collection: 'announcements', itemId: String(item.id), versionId: `v-${item.id}`, urgency: 'standard', dedupeKey: `counted-${item.id}`, generation: 0 },
+      data: { uid: randomUUID(), kind: 'publish', collection: 'announcements', itemId: String(item.id), versionId: `v-${item.id}`, urgency: 'standard', dedupeKey: `counted-${item.id}`, generation: 0 },
     })
     const campaign = await payload.create({
       collection: 'campaigns',

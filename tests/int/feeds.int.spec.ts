@@ -14,6 +14,7 @@ import { getFeed, parseFeed, readFeed, waitForItemDelivered } from '../helpers/f
 import { pdfFile } from '../helpers/files'
 import { waitFor } from '../helpers/log-file'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
+import { keyWithinEvent } from '../helpers/unit-keys'
 
 const SITE = 'https://news.example.org'
 const FEED_ITEMS = 8
@@ -370,7 +371,7 @@ describe('WebSub', () => {
     for (const format of FORMATS) expect(afterStandard[`/topics/${topic.slug}/${format}`]).toBe(before[`/topics/${topic.slug}/${format}`])
 
     const ledger = await payload.find({ collection: 'deliveries', where: { itemId: { equals: String(standard.id) }, channel: { equals: 'feeds' } }, depth: 0, pagination: false })
-    expect(ledger.docs.map((row) => row.unitKey.replace(/^\d+-feeds-/, '')).sort()).toEqual(
+    expect(ledger.docs.map((row) => keyWithinEvent(row.unitKey, 'feeds')).sort()).toEqual(
       ['ping-all-atom-g', 'ping-all-json-g', 'ping-all-rss-g', 'rebuild'].map((key) => expect.stringContaining(key)),
     )
     expect(ledger.docs.every((row) => row.state === 'sent')).toBe(true)

@@ -29,7 +29,7 @@ beforeAll(async () => {
   ctx = await startTestPipeline({ DELIVERY_CHANNELS: 'log,feeds', PUBLIC_URL: SITE, EXPIRY_SWEEP_MS: '1000' })
   payload = ctx.payload
   editor = await authHeaders(payload, await createUser(payload, 'editor'))
-  launches = new Queue(LAUNCH_QUEUE, { connection: { url: ctx.redisUrl }, prefix: ctx.queuePrefix })
+  launches = new Queue(LAUNCH_QUEUE, { connection: { url: ctx.redisUrl }, prefix: ctx.queueNamespace })
 })
 afterAll(async () => {
   await launches?.close()

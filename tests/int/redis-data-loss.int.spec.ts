@@ -27,7 +27,7 @@ beforeAll(async () => {
   ctx = await startTestPipeline({ REDIS_URL: redis.url, EXPIRY_SWEEP_MS: '1000' })
   payload = ctx.payload
   client = new Redis(redis.url)
-  fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, new Queue(fanoutQueue(lane), { connection: client, prefix: ctx.queuePrefix })])) as Record<Urgency, Queue>
+  fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, new Queue(fanoutQueue(lane), { connection: client, prefix: ctx.queueNamespace })])) as Record<Urgency, Queue>
 })
 afterAll(async () => {
   await Promise.all(Object.values(fanoutQueues ?? {}).map((queue) => queue.close()))
@@ -45,7 +45,7 @@ it('hands out again the events whose queue jobs were lost, once each, and leaves
   const deliveredEvent = await eventOf(delivered.id)
   await waitFor(async () => (await payload.findByID({ collection: 'outbox-events', id: deliveredEvent.id })).completedAt, 20_000, 'the first event to finish')
 
-  const logQueue = new Queue(channelQueue('log', 'standard'), { connection: client, prefix: ctx.queuePrefix })
+  const logQueue = new Queue(channelQueue('log', 'standard'), { connection: client, prefix: ctx.queueNamespace })
   await logQueue.pause()
   const waiting = await createItem(payload, 'announcements', { status: 'published', title: 'Queued when Redis lost its data' })
   const waitingEvent = await eventOf(waiting.id)
@@ -66,7 +66,7 @@ it('hands out again the events whose queue jobs were lost, once each, and leaves
   expect((await payload.findByID({ collection: 'outbox-events', id: waitingEvent.id })).completedAt).toBeTruthy()
 
   // The sweeps' schedules, lost with everything else, are back.
-  const scheduler = new Queue('scheduler', { connection: client, prefix: ctx.queuePrefix })
+  const scheduler = new Queue('scheduler', { connection: client, prefix: ctx.queueNamespace })
   try {
     await waitFor(async () => (await scheduler.getJobSchedulers()).some((schedule) => schedule.key === 'expiry-sweep'), 10_000, 'the expiry sweep to be scheduled again')
   } finally {

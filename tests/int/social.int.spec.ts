@@ -47,7 +47,7 @@ beforeAll(async () => {
   editor = await authHeaders(payload, await createUser(payload, 'editor'))
   author = await authHeaders(payload, await createUser(payload, 'author'))
   for (const network of ['mastodon', 'bluesky', 'webhook'] as const) {
-    queues.set(network, new Queue(socialQueueName(network), { connection: { url: ctx.redisUrl }, prefix: ctx.queuePrefix }))
+    queues.set(network, new Queue(socialQueueName(network), { connection: { url: ctx.redisUrl }, prefix: ctx.queueNamespace }))
   }
 })
 afterAll(async () => {
@@ -172,7 +172,7 @@ describe('a standard item', () => {
   it("waits for the account's next free slot in its time zone, the next item for the slot after", async () => {
     for (const { post } of waiting) {
       expect(post.state).toBe('scheduled')
-      const job = (await queues.get('mastodon')!.getJob(postJobId(post.id)))!
+      const job = (await queues.get('mastodon')!.getJob(postJobId(post)))!
       expect(await job.getState()).toBe('delayed')
       expect(Math.abs(job.timestamp + job.delay - Date.parse(post.scheduledAt))).toBeLessThan(2_000)
       expect((await ledgerRow(post.delivery)).state).toBe('pending')
@@ -199,7 +199,7 @@ describe('a standard item', () => {
     const moved = await rest('PATCH', `/api/social-posts/${post.id}`, { json: { scheduledAt: soon.toISOString(), text: 'Edited by staff: the referral system is near breaking point.' }, headers: editor })
     expect(moved.status).toBe(200)
     // changeDelay counts the new delay from the moment of the move.
-    const job = (await queues.get('mastodon')!.getJob(postJobId(post.id)))!
+    const job = (await queues.get('mastodon')!.getJob(postJobId(post)))!
     expect(job.delay).toBeLessThan(1_500)
     expect(job.delay).toBeGreaterThan(0)
 
@@ -217,7 +217,7 @@ describe('a standard item', () => {
     expect((await rest('POST', `/api/social-posts/${post.id}/cancel`, { headers: author })).status).toBe(403)
     const cancelled = await rest('POST', `/api/social-posts/${post.id}/cancel`, { headers: editor })
     expect(cancelled.status).toBe(200)
-    expect(await queues.get('mastodon')!.getJob(postJobId(post.id))).toBeUndefined()
+    expect(await queues.get('mastodon')!.getJob(postJobId(post))).toBeUndefined()
     expect(await payload.findByID({ collection: 'social-posts', id: post.id, depth: 0 })).toMatchObject({ state: 'cancelled' })
     expect((await ledgerRow(post.delivery)).state).toBe('cancelled')
     expect((await rest('POST', `/api/social-posts/${post.id}/post-now`, { headers: editor })).status).toBe(409)
@@ -284,11 +284,11 @@ describe('retraction and correction', () => {
     await waitForPost(item.id, later.id, 'cancelled')
     expect(mastodon.statuses.find((status) => status.idempotencyKey === onMastodon.unitKey)!.deleted).toBe(true)
     expect(bluesky.records.find((record) => record.uri === onBluesky.remoteId)!.deleted).toBe(true)
-    await waitFor(async () => (await queues.get('mastodon')!.getJob(postJobId(waitingPost.id))) === undefined, 10_000, 'the waiting post job removed')
+    await waitFor(async () => (await queues.get('mastodon')!.getJob(postJobId(waitingPost))) === undefined, 10_000, 'the waiting post job removed')
     await waitFor(async () => (await ledgerRow(waitingPost.delivery)).state === 'cancelled', 10_000, 'its ledger unit cancelled')
     const removals = await payload.find({ collection: 'deliveries', where: { and: [{ itemId: { equals: String(item.id) } }, { unitKey: { like: '-social-removal-' } }] }, depth: 0 })
     expect(removals.docs.map((row) => row.state)).toEqual(['sent', 'sent'])
-    expect(await queues.get('mastodon')!.getJob(removalJobId(onMastodon.id))).toBeDefined()
+    expect(await queues.get('mastodon')!.getJob(removalJobId(onMastodon))).toBeDefined()
   })
 
   it('a correction staff ask to announce replies to each post that went out', async () => {
@@ -331,7 +331,7 @@ describe('expiry', () => {
     expect(cancelled.lastError).toBe('The item expired before this post went out.')
     // The post is cancelled first, then its ledger unit, then its job: wait for the last two.
     await waitFor(async () => (await ledgerRow(waiting.delivery)).state === 'cancelled', 10_000, 'the ledger unit cancelled')
-    await waitFor(async () => (await queues.get('mastodon')!.getJob(postJobId(waiting.id))) === undefined, 10_000, 'the job removed')
+    await waitFor(async () => (await queues.get('mastodon')!.getJob(postJobId(waiting))) === undefined, 10_000, 'the job removed')
   })
 })
 
@@ -341,7 +341,7 @@ describe('credentials', () => {
     let cursor = '0'
     const values: string[] = []
     do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${ctx.queuePrefix}:*`, 'COUNT', 500)
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${ctx.queueNamespace}:*`, 'COUNT', 500)
       cursor = next
       for (const key of keys) {
         const type = await client.type(key)

@@ -57,7 +57,7 @@ describe('a publish', () => {
 
     // As if a relay had crashed between adding the flow and marking the event.
     await payload.update({ collection: 'outbox-events', id: event!.id, data: { dispatchedAt: null } })
-    const prefix = ctx.queuePrefix
+    const prefix = ctx.queueNamespace
     const flows = new FlowProducer({ connection: { host: new URL(ctx.redisUrl).hostname, port: Number(new URL(ctx.redisUrl).port || 6379) }, prefix })
     const fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, new Queue(fanoutQueue(lane), { connection: flows.opts.connection, prefix })])) as Record<Urgency, Queue>
     const logQueue = new Queue(channelQueue('log', 'standard'), { connection: flows.opts.connection, prefix })
@@ -120,7 +120,7 @@ describe('failures', () => {
 
 describe('the urgent lane', () => {
   it('delivers urgent items while standard work waits', async () => {
-    const standardQueue = new Queue(channelQueue('log', 'standard'), { connection: { host: new URL(ctx.redisUrl).hostname, port: Number(new URL(ctx.redisUrl).port || 6379) }, prefix: ctx.queuePrefix })
+    const standardQueue = new Queue(channelQueue('log', 'standard'), { connection: { host: new URL(ctx.redisUrl).hostname, port: Number(new URL(ctx.redisUrl).port || 6379) }, prefix: ctx.queueNamespace })
     await standardQueue.pause()
     try {
       const standard = await createItem(payload, 'announcements', { status: 'published', title: 'Standard, behind' })

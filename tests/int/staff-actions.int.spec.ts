@@ -1,4 +1,5 @@
 /** What staff do about failed and in-doubt deliveries, and the in-doubt policy per urgency. */
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 
 import type { Job, Worker } from 'bullmq'
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '@/payload-types'
 
 import { LogChannel } from '../../src/adapters/log-channel'
-import { parseInDoubtPolicy } from '../../src/domain/ledger'
+import { parseInDoubtPolicy, unitKey } from '../../src/domain/ledger'
 import type { ChannelPauses } from '../../src/lib/channel-pause'
 import { compareAndSetDelivery, ensureDelivery } from '../../src/lib/ledger'
 import { deliverUnit, INTERRUPTED_MESSAGE } from '../../workers/deliver-unit'
@@ -118,11 +119,11 @@ describe('a unit interrupted mid-send', () => {
     })
     const event = await payload.create({
       collection: 'outbox-events',
-      data: { kind: 'publish', collection: 'announcements', itemId: String(item.id), versionId: `v-${item.id}`, urgency, dedupeKey: `manual-${item.id}`, generation: 0, dispatchedAt: new Date().toISOString() },
+      data: { uid: randomUUID(), kind: 'publish', collection: 'announcements', itemId: String(item.id), versionId: `v-${item.id}`, urgency, dedupeKey: `manual-${item.id}`, generation: 0, dispatchedAt: new Date().toISOString() },
     })
-    const row = await ensureDelivery(payload, { event: event.id, collection: 'announcements', itemId: String(item.id), channel: 'log', unitKey: `${event.id}-log-line`, urgency })
+    const row = await ensureDelivery(payload, { event: event.id, collection: 'announcements', itemId: String(item.id), channel: 'log', unitKey: unitKey(event, 'log', 'line'), urgency })
     await compareAndSetDelivery(payload, row.id, ['pending'], 'sending', { countAttempt: true, sendingAt: new Date(Date.now() - 60_000) })
-    const loadedEvent = await loadEvent(payload, event.id)
+    const loadedEvent = await loadEvent(payload, { eventId: event.id, eventUid: event.uid })
     return { row: await reload(row.id), event: loadedEvent, item: await loadItem(payload, loadedEvent) }
   }
   const channel = () => new LogChannel({ info: () => undefined }, ctx.logFile)
@@ -153,7 +154,7 @@ describe('a unit interrupted mid-send', () => {
     const { row, event } = await interrupted('urgent')
     // As after a worker wrote to the provider and lost the database before recording it sent.
     await payload.update({ collection: 'deliveries', id: row.id, data: { sendingAt: new Date().toISOString() } })
-    const job = { data: { eventId: event.id, generation: 0, channel: 'log' } } as unknown as Job
+    const job = { data: { eventId: event.id, eventUid: event.uid, generation: 0, channel: 'log' } } as unknown as Job
     const jobContext = { ...context(), channel: channel(), pauses: {} as ChannelPauses }
     const held = processChannelJob(job, {} as Worker, jobContext)
     await expect(held).rejects.toThrow('Another attempt is sending this unit; this job checks it again after its backoff.')

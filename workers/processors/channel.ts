@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq'
 
 import { DeliveryError } from '../../src/domain/errors'
 import type { PipelineEvent } from '../../src/domain/events'
-import { SENDABLE_FROM } from '../../src/domain/ledger'
+import { SENDABLE_FROM, unitKey } from '../../src/domain/ledger'
 import type { ChannelPort, ItemSnapshot, PlannedUnit } from '../../src/domain/ports'
 import { channelJobSchema } from '../../src/jobs/payloads'
 import type { ChannelPauses } from '../../src/lib/channel-pause'
@@ -25,7 +25,7 @@ export type ChannelJobContext = DeliverContext & { channel: ChannelPort; pauses:
  */
 export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJobContext): Promise<ChannelResult> {
   const data = channelJobSchema.parse(job.data)
-  const event = await loadEvent(ctx.payload, data.eventId)
+  const event = await loadEvent(ctx.payload, data)
   const item = await loadItem(ctx.payload, event)
   if (!ctx.channel.handles(event, item)) return { units: 0, outcomes: {}, skipped: true }
 
@@ -36,7 +36,7 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
     collection: event.collection,
     itemId: String(event.itemId),
     channel: ctx.channel.name,
-    unitKey: `${event.id}-${ctx.channel.name}-${unit.key}`,
+    unitKey: unitKey(event, ctx.channel.name, unit.key),
     urgency: event.urgency,
     size: unit.size,
   })
@@ -45,7 +45,7 @@ export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJo
       const { channel } = ctx
       const outcome = channel.handOff
         ? await handOff(ctx, unit, row, event, item)
-        : await deliverUnit(row, () => channel.deliver!(unit, event, item), ctx)
+        : await deliverUnit(row, () => channel.deliver!(unit, event, item), { ...ctx, idempotent: channel.idempotent })
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
       unitOutcomes.inc({ channel: ctx.channel.name, outcome })
       if (outcome === 'taken') return noteFailure(heldElsewhere())

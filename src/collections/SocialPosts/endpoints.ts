@@ -1,4 +1,4 @@
-import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
+import type { Endpoint, Payload, PayloadHandler, PayloadRequest } from 'payload'
 
 import { jobOptions } from '@/jobs/options'
 import { SOCIAL_NETWORKS } from '@/domain/social/fit-post'
@@ -15,8 +15,8 @@ import type { SocialPost } from '@/payload-types'
 type Outcome = { status: number; message: string }
 
 /** The networks' queues, for `cancelPost`, which takes them one network at a time. */
-const queues = async () => {
-  const handles = new Map(await Promise.all(SOCIAL_NETWORKS.map(async (network) => [network, await appQueue(socialQueueName(network))] as const)))
+const queues = async (payload: Payload) => {
+  const handles = new Map(await Promise.all(SOCIAL_NETWORKS.map(async (network) => [network, await appQueue(payload, socialQueueName(network))] as const)))
   return (network: SocialPost['network']) => handles.get(network)!
 }
 
@@ -30,7 +30,7 @@ const settled = (post: SocialPost): Outcome => ({
 
 /** Cancel a post that has not gone out: it never will. */
 const cancel = async (req: PayloadRequest, post: SocialPost): Promise<Outcome> => {
-  const cancelled = await cancelPost(req.payload, post, `Cancelled by ${req.user!.email ?? 'staff'}`, await queues())
+  const cancelled = await cancelPost(req.payload, post, `Cancelled by ${req.user!.email ?? 'staff'}`, await queues(req.payload))
   return cancelled ? { status: 200, message: 'Cancelled: this post will not go out.' } : settled(post)
 }
 
@@ -44,7 +44,7 @@ const postNow = async (req: PayloadRequest, post: SocialPost): Promise<Outcome> 
   if (!(await compareAndSetPost(req.payload, post.id, ['scheduled', 'failed'], 'scheduled', { scheduledAt: now }))) return settled(post)
   const env = getEnv()
   try {
-    await schedulePostJob((await queues())(post.network), { ...postJobFields(post), scheduledAt: now.toISOString() }, jobOptions(env))
+    await schedulePostJob((await queues(req.payload))(post.network), { ...postJobFields(post), scheduledAt: now.toISOString() }, jobOptions(env))
   } catch (error) {
     logger.warn({ postId: post.id, err: error instanceof Error ? error.message : String(error) }, 'social post: post-now could not reach the queue')
     return { status: 202, message: 'Due now. The post queue cannot be reached just now; it goes out as soon as the queue is back.' }

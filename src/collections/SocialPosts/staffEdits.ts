@@ -51,7 +51,7 @@ export const moveJobAfterEdit: CollectionAfterChangeHook<SocialPost> = async ({ 
   if (doc.scheduledAt === previousDoc.scheduledAt && previousDoc.state === 'scheduled') return doc
   const env = getEnv()
   try {
-    await schedulePostJob(await appQueue(socialQueueName(doc.network)), postJobFields(doc), jobOptions(env))
+    await schedulePostJob(await appQueue(req.payload, socialQueueName(doc.network)), postJobFields(doc), jobOptions(env))
   } catch (error) {
     logger.error({ postId: doc.id, err: error instanceof Error ? error.message : String(error) }, 'social post: could not move its job')
     throw new APIError('The post queue cannot be reached just now, so the change was not saved. Try again in a moment.', 503, undefined, true)

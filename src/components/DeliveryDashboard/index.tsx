@@ -9,6 +9,7 @@ import { PausedChannels } from '../DistributionPanel/PausedChannels'
 import { ActivityChart } from './ActivityChart'
 import { AttentionList } from './AttentionList'
 import { AutoRefresh } from './AutoRefresh'
+import { UnfinishedEvents } from './UnfinishedEvents'
 
 const STATE_COLORS: Record<string, string> = { sent: '#12805c', sending: '#0b57d0', pending: '#9aa0a6', failed: '#c5221f', in_doubt: '#b06000' }
 
@@ -27,7 +28,8 @@ function StateBar({ total, byState }: { total: number; byState: Record<string, n
 /**
  * The delivery dashboard (/admin/deliveries, editors and admins): activity over the last hour or day
  * drawn as lines, each email campaign's progress, the latest events with each channel's state as a
- * bar, paused channels, and the units that need staff with their actions. Redrawn every 5 seconds.
+ * bar, paused channels, and what needs staff (events never finished, units failed or in doubt) with
+ * their actions. Redrawn every 5 seconds.
  */
 export async function DeliveryDashboard(props: AdminViewServerProps) {
   const { req } = props.initPageResult
@@ -103,6 +105,7 @@ export async function DeliveryDashboard(props: AdminViewServerProps) {
 
       <section aria-labelledby="attention">
         <h2 id="attention">Needs you</h2>
+        <UnfinishedEvents events={data.unfinished} />
         <AttentionList units={data.attention} />
       </section>
     </>,

@@ -7,7 +7,7 @@ import { renderFeed } from '@/domain/feeds/render'
 import { type FeedScope, scopeKey, scopePath, scopeTitle } from '@/domain/feeds/scopes'
 
 import { assembleFeed, type FeedSettings } from './assemble-feed'
-import { writeFeedFiles } from './feed-files'
+import { feedFilesHold, writeFeedFiles } from './feed-files'
 import { markBuilt, storeFeed, takeBuildToken } from './feed-store'
 
 export type BuildOutcome = 'changed' | 'unchanged' | 'superseded'
@@ -33,8 +33,17 @@ export async function buildFeed(
   const result = (outcome: BuildOutcome, generation?: number): BuildResult => ({ scope: key, path, outcome, generation, itemCount: feed.entries.length, ms: Date.now() - started })
 
   const stored = await payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: key } }, select: { etag: true } })
+  const stillCurrent = async () => {
+    const row = await payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: key } }, select: { builtToken: true } })
+    return Number(row?.builtToken) === token
+  }
   if (stored?.etag === etag) {
     await markBuilt(payload, key, token)
+    // The database has this content; the files may not, if a worker died between the two.
+    if (options.feedsDir && !(await feedFilesHold(options.feedsDir, path, etag))) {
+      const row = await payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: key } }, select: { etag: true, rss: true, atom: true, json: true } })
+      if (row?.etag === etag) await writeFeedFiles(options.feedsDir, path, { etag, bodies: { rss: row.rss ?? '', atom: row.atom ?? '', json: row.json ?? '' } }, stillCurrent)
+    }
     return result('unchanged')
   }
 
@@ -51,11 +60,6 @@ export async function buildFeed(
     bodies,
   })
   if (generation === undefined) return result('superseded')
-  if (options.feedsDir) {
-    await writeFeedFiles(options.feedsDir, path, bodies, async () => {
-      const row = await payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: key } }, select: { builtToken: true } })
-      return Number(row?.builtToken) === token
-    })
-  }
+  if (options.feedsDir) await writeFeedFiles(options.feedsDir, path, { etag, bodies }, stillCurrent)
   return result('changed', generation)
 }

@@ -25,6 +25,8 @@ export type RecentEvent = {
   at: string
   channels: { channel: string; total: number; byState: Partial<Record<DeliveryState, number>> }[]
 }
+/** An event the pipeline has not finished with long after it was written: the sweep's handback did not help, or it is older than the sweep looks. */
+export type UnfinishedEvent = { id: number | string; kind: string; collection: string; itemId: string; title: string; urgency: string; at: string; dispatchedAt?: string | null }
 export type CampaignProgress = { id: number | string; subject: string; kind: string; recipients: number; sent: number; at: string }
 export type DeliveryDashboardData = {
   window: DashboardWindow
@@ -32,8 +34,12 @@ export type DeliveryDashboardData = {
   series: Record<SeriesName, number[]>
   recent: RecentEvent[]
   campaigns: CampaignProgress[]
+  unfinished: UnfinishedEvent[]
   attention: Pick<Delivery, 'id' | 'channel' | 'state' | 'lastError' | 'unitKey' | 'collection' | 'itemId' | 'attempts' | 'updatedAt'>[]
 }
+
+/** An event not finished this long after it was written needs a person (the relay hands lost ones back after two minutes). */
+export const UNFINISHED_AFTER_MS = 10 * 60_000
 
 type Count = { bucket: string; series: SeriesName; count: number }
 
@@ -87,8 +93,8 @@ async function mongoCounts(payload: Payload, since: Date, bucket: 'minute' | 'ho
 
 /**
  * What the delivery dashboard shows: activity over the last hour (per minute) or day (per hour), the
- * latest events with each channel's progress, the email campaigns under way, and every unit that
- * needs staff (failed or in doubt).
+ * latest events with each channel's progress, the email campaigns under way, and what needs staff:
+ * every unit failed or in doubt, and every event the pipeline never finished.
  */
 export async function deliveryDashboardData(payload: Payload, window: DashboardWindow = 'hour', now = new Date()): Promise<DeliveryDashboardData> {
   const { ms, bucket, bucketMs } = WINDOWS[window]
@@ -143,5 +149,23 @@ export async function deliveryDashboardData(payload: Payload, window: DashboardW
     depth: 0,
     select: { channel: true, state: true, lastError: true, unitKey: true, collection: true, itemId: true, attempts: true, updatedAt: true },
   })
-  return { window, buckets, series, recent, campaigns, attention }
+  const { docs: stalled } = await payload.find({
+    collection: 'outbox-events',
+    where: { and: [{ completedAt: { exists: false } }, { createdAt: { less_than: new Date(now.getTime() - UNFINISHED_AFTER_MS).toISOString() } }] },
+    sort: 'createdAt',
+    limit: 50,
+    depth: 0,
+    select: { kind: true, collection: true, itemId: true, title: true, urgency: true, createdAt: true, dispatchedAt: true },
+  })
+  const unfinished = stalled.map((event) => ({
+    id: event.id,
+    kind: event.kind,
+    collection: event.collection,
+    itemId: event.itemId,
+    title: event.title ?? '',
+    urgency: event.urgency,
+    at: event.createdAt,
+    dispatchedAt: event.dispatchedAt,
+  }))
+  return { window, buckets, series, recent, campaigns, unfinished, attention }
 }

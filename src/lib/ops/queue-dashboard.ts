@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { HonoAdapter } from '@bull-board/hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
+import type { Payload } from 'payload'
 
 import { appQueues } from './app-queues'
 
@@ -16,11 +17,11 @@ let dashboard: Promise<Hono> | undefined
  * each queue's jobs, retry failed ones, and pause or resume a queue; the ledger keeps a retried job
  * from sending anything twice.
  */
-export function queueDashboard(): Promise<Hono> {
+export function queueDashboard(payload: Payload): Promise<Hono> {
   dashboard ??= (async () => {
     const serverAdapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_DASHBOARD_PATH)
     createBullBoard({
-      queues: (await appQueues()).map((queue) => new BullMQAdapter(queue)),
+      queues: (await appQueues(payload)).map((queue) => new BullMQAdapter(queue)),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Delivery queues' } },
     })

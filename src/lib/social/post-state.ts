@@ -49,7 +49,7 @@ export async function cancelPost(payload: Payload, post: SocialPost, reason: str
   if (!(await compareAndSetPost(payload, post.id, ['scheduled', 'failed'], 'cancelled', { lastError: reason }))) return false
   await compareAndSetDelivery(payload, relationId(post.delivery)!, CANCELLABLE_FROM, 'cancelled', { detail: reason })
   try {
-    await removePostJob(queueFor(post.network), post.id)
+    await removePostJob(queueFor(post.network), post)
   } catch {
     // The job checks the post's state before posting: a cancelled post is never sent.
   }

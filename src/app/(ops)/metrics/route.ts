@@ -1,3 +1,6 @@
+import config from '@payload-config'
+import { getPayload } from 'payload'
+
 import { getEnv } from '@/lib/env'
 import { appQueues } from '@/lib/ops/app-queues'
 import { metricsText } from '@/lib/ops/probes'
@@ -6,6 +9,6 @@ export const dynamic = 'force-dynamic'
 
 /** The app's Prometheus metrics, with every queue's depth and oldest waiting job. */
 export async function GET(request: Request): Promise<Response> {
-  await appQueues()
+  await appQueues(await getPayload({ config }))
   return metricsText(request, getEnv().METRICS_TOKEN)
 }

@@ -1,12 +1,13 @@
-import type { Endpoint, PayloadHandler } from 'payload'
+import type { Endpoint, Payload, PayloadHandler } from 'payload'
 
 import { appRedis } from '@/lib/app-redis'
 import { ChannelPauses } from '@/lib/channel-pause'
 import { getEnv } from '@/lib/env'
+import { installationNamespace } from '@/lib/installation'
 import { refusalUnless } from '@/lib/http/refusal'
 import { logger } from '@/lib/logger'
 
-const pauses = async () => new ChannelPauses(await appRedis(), getEnv().QUEUE_PREFIX)
+const pauses = async (payload: Payload) => new ChannelPauses(await appRedis(), await installationNamespace(payload, getEnv().QUEUE_PREFIX))
 
 const unavailable = (error: unknown) => {
   logger.error({ err: error instanceof Error ? error.message : String(error) }, 'channel pauses: Redis did not answer')
@@ -17,7 +18,7 @@ const unavailable = (error: unknown) => {
 const list: PayloadHandler = async (req) => {
   if (!req.user) return Response.json({ message: 'Sign in to see the channels.' }, { status: 401 })
   try {
-    return Response.json({ paused: await (await pauses()).list() })
+    return Response.json({ paused: await (await pauses(req.payload)).list() })
   } catch (error) {
     return unavailable(error)
   }
@@ -29,9 +30,9 @@ const resume: PayloadHandler = async (req) => {
   if (refused) return refused
   const channel = String(req.routeParams?.channel ?? '')
   try {
-    const paused = await (await pauses()).list()
+    const paused = await (await pauses(req.payload)).list()
     if (!paused.some((pause) => pause.channel === channel)) return Response.json({ message: `The ${channel} channel is not paused.` }, { status: 409 })
-    await (await pauses()).resume(channel)
+    await (await pauses(req.payload)).resume(channel)
   } catch (error) {
     return unavailable(error)
   }

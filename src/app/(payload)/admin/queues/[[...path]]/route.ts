@@ -16,7 +16,7 @@ async function handle(request: Request): Promise<Response> {
     logger.info({ userId: user.id, path: new URL(request.url).pathname }, 'queue dashboard refused: not an admin')
     return Response.json({ message: 'Only admins can see the queues.' }, { status: 403 })
   }
-  return (await queueDashboard()).fetch(request)
+  return (await queueDashboard(payload)).fetch(request)
 }
 
 export const GET = handle

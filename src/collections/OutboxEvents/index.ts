@@ -4,6 +4,8 @@ import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
 import { EVENT_KINDS, PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 
+import { outboxEventEndpoints } from './endpoints/redeliver'
+
 /**
  * The publish outbox: one row per publish, update, retraction or expiry, written in the same
  * transaction as the change. The worker's relay turns undispatched rows into queue jobs. Written only
@@ -18,7 +20,19 @@ export const OutboxEvents: CollectionConfig = {
     defaultColumns: ['kind', 'title', 'urgency', 'createdAt', 'dispatchedAt'],
   },
   access: { read: isEditor, create: nobody, update: nobody, delete: nobody },
+  endpoints: outboxEventEndpoints,
   fields: [
+    {
+      name: 'uid',
+      type: 'text',
+      required: true,
+      unique: true,
+      admin: {
+        readOnly: true,
+        description:
+          'Minted with the event. Queue job ids and ledger unit keys derive from it, never from the row id, which starts again after a database reset or restore.',
+      },
+    },
     { name: 'kind', type: 'select', required: true, options: [...EVENT_KINDS] },
     { name: 'collection', type: 'select', required: true, options: [...PUBLISHABLE_COLLECTIONS] },
     { name: 'itemId', type: 'text', required: true, index: true },
