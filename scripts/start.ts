@@ -3,7 +3,8 @@
  * unset), a local redis-server (when REDIS_URL does not answer and one is installed) and the local
  * mail sink (when SENDGRID_API_KEY is unset), builds the app if its sources changed, prepares the
  * database (migrations, first admin, demo content), then runs the app on PORT and the worker, until
- * Ctrl-C. `npm run dev` does the same with `next dev` and schema push.
+ * Ctrl-C. `npm run dev` does the same with `next dev` and schema push. npm runs it with Node and
+ * tsx's loader, not tsx's own command, whose signal relay kills a child that takes a while to stop.
  */
 import '../src/lib/load-dotenv'
 
@@ -26,8 +27,12 @@ const nextBin = fileURLToPath(import.meta.resolve('next/dist/bin/next'))
 const children: ChildProcess[] = []
 let stopping = false
 
+/**
+ * Starts a child in a process group of its own: a terminal's Ctrl-C reaches this launcher only, which
+ * then stops the children in order (the database last), instead of every child at once.
+ */
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { env, stdio: 'inherit' })
+  const child = spawn(command, args, { env, stdio: 'inherit', detached: true })
   children.push(child)
   child.on('exit', (code, signal) => {
     if (stopping) return
@@ -39,16 +44,18 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
 
 async function stopChildren(): Promise<void> {
   stopping = true
-  // Reverse start order: app and worker first, the database last so they can finish their writes.
+  // Reverse start order: worker and app first, the database last so they can finish their writes.
+  // The wait covers a worker letting its in-flight jobs finish (it gives up after 20 s).
   for (const child of [...children].reverse()) {
     if (child.exitCode !== null || child.signalCode !== null) continue
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 25_000))])
   }
 }
 
-async function stopAll(code: number): Promise<never> {
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return
   await stopChildren()
   process.exit(code)
 }
@@ -166,8 +173,17 @@ async function start(): Promise<void> {
 
 }
 
-process.once('SIGINT', () => void stopAll(0))
-process.once('SIGTERM', () => void stopAll(0))
+// `on`, not `once`: a terminal's Ctrl-C reaches this process from the terminal and again from npm,
+// which forwards it; a second signal with no listener would kill the launcher mid-stop and leave the
+// children (in groups of their own) running.
+process.on('SIGINT', () => void stopAll(0))
+process.on('SIGTERM', () => void stopAll(0))
+// The terminal closed: its hangup no longer reaches the children in their own groups.
+process.on('SIGHUP', () => void stopAll(0))
+// Whatever way this launcher ends, nothing it started outlives it.
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
 
 await runMain(async () => {
   try {

@@ -47,6 +47,7 @@ await runMain(async () => {
   })
   logger.info(
     {
+      redisNamespace: pipeline.namespace,
       queues: pipeline.workers.map((worker) => worker.name),
       relay: env.WORKER_RELAY === 'true',
       heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576),

@@ -59,6 +59,8 @@ export function channelRegistry(payload: Payload, env: Env, logger: Logger, soci
 }
 
 export type Pipeline = {
+  /** The Redis namespace of this installation (QUEUE_PREFIX and the installation id). */
+  namespace: string
   workers: Worker[]
   /** Handles on the queues this process works on, for its metrics and readiness. */
   queues: Queue[]
@@ -276,6 +278,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   }
 
   return {
+    namespace: prefix,
     workers,
     queues: workedQueues,
     stop: async () => {

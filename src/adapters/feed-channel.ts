@@ -76,14 +76,15 @@ export class FeedChannel implements ChannelPort {
    * from the stored feed); no hub pings, since no event asked.
    */
   async reconcile(): Promise<Reconciled> {
-    const { changed, checked } = await this.buildAll(await allScopes(this.payload))
-    return { checked, repaired: changed }
+    const { changed, rewritten, checked } = await this.buildAll(await allScopes(this.payload))
+    return { checked, repaired: [...changed, ...rewritten.map((scope) => `${scope} (files)`)] }
   }
 
   /** Builds the scopes one after another with the same settings, read now; says which changed. */
-  private async buildAll(scopes: FeedScope[], eventId?: number | string): Promise<{ changed: string[]; checked: number }> {
+  private async buildAll(scopes: FeedScope[], eventId?: number | string): Promise<{ changed: string[]; rewritten: string[]; checked: number }> {
     const settings = await feedSettings(this.payload, this.env)
     const changed: string[] = []
+    const rewritten: string[] = []
     for (const scope of scopes) {
       const result = await this.builds.run(scopeKey(scope), async () => {
         const timer = feedRebuild.startTimer()
@@ -94,8 +95,9 @@ export class FeedChannel implements ChannelPort {
         }
       })
       if (result.outcome === 'changed') changed.push(result.scope)
+      if (result.outcome === 'files-rewritten') rewritten.push(result.scope)
     }
-    return { changed, checked: scopes.length }
+    return { changed, rewritten, checked: scopes.length }
   }
 
   private async ping(key: string): Promise<DeliveryReceipt> {

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import net from 'node:net'
 
 import { PGlite } from '@electric-sql/pglite'
@@ -37,6 +38,8 @@ function deliverWholeMessages(socket: net.Socket): void {
  * share the session safely. `dataDir` undefined keeps everything in memory (tests).
  */
 export async function startEmbeddedDatabase(options: { dataDir?: string; host: string; port: number }): Promise<EmbeddedDatabase> {
+  // PGlite creates its own folder but not the ones above it (a DATA_DIR that does not exist yet).
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true })
   const db = await PGlite.create(options.dataDir ?? 'memory://')
   const queryQueue = new PGliteProtocolQueue(db)
   const handlers = new Set<PGLiteSocketHandler>()

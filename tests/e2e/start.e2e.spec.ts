@@ -4,6 +4,7 @@
  * everything it started on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -19,6 +20,7 @@ import { freePort } from '../helpers/free-port'
 
 let launcher: ChildProcess
 let output = ''
+let scratch: string
 let dataDir: string
 const ports = { app: 0, db: 0, redis: 0, mail: 0, worker: 0 }
 /** Debian's chromium package (Playwright's own browser downloads do not work here). */
@@ -75,7 +77,9 @@ async function until(check: () => Promise<boolean>, seconds: number, what: strin
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'))
+  // A data folder that does not exist yet, with the secrets given: npm start makes the folder itself.
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'))
+  dataDir = path.join(scratch, 'not-yet', 'data')
   ports.app = await freePort()
   ports.db = await freePort()
   ports.redis = await freePort()
@@ -86,6 +90,8 @@ beforeAll(async () => {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       DATA_DIR: dataDir,
+      PAYLOAD_SECRET: randomBytes(32).toString('hex'),
+      SOCIAL_CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       PORT: String(ports.app),
       PUBLIC_URL: `http://127.0.0.1:${ports.app}`,
       EMBEDDED_DB_PORT: String(ports.db),
@@ -106,15 +112,22 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  // Whatever a failed test left running; the group is gone when the Ctrl-C test passed.
-  if (launcher?.pid) {
+  // Whatever a failed test left running; the group is gone when the Ctrl-C test passed. npm start
+  // runs its children in groups of their own, so it is asked to stop them first.
+  const signal = (name: NodeJS.Signals) => {
     try {
-      process.kill(-launcher.pid, 'SIGKILL')
+      process.kill(-launcher.pid!, name)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
     }
   }
-  fs.rmSync(dataDir, { recursive: true, force: true })
+  if (launcher?.pid && launcher.exitCode === null) {
+    const exited = new Promise((resolve) => launcher.once('exit', resolve))
+    signal('SIGTERM')
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))])
+    signal('SIGKILL')
+  }
+  fs.rmSync(scratch, { recursive: true, force: true })
 })
 
 it('prints the first admin once and seeds the demo content', () => {
@@ -494,12 +507,16 @@ it('shows a 10,000-subscriber campaign going out on the delivery dashboard, in a
   }
 }, 120_000)
 
-it('stops the app, the worker, Redis and the database on Ctrl-C', async () => {
+it('stops the app, the worker, Redis and the database on Ctrl-C, the database last: nothing warns on the way out', async () => {
   await until(async () => output.includes('worker ready'), 60, 'the worker')
+  const before = output.length
   // A terminal's Ctrl-C: SIGINT to the whole process group, npm and everything below it.
   process.kill(-launcher.pid!, 'SIGINT')
   const deadline = Date.now() + 30_000
   const stillAnswering = async () => (await Promise.all([ports.app, ports.db, ports.redis, ports.worker].map(answers))).some(Boolean)
   while ((await stillAnswering()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
   for (const [name, port] of Object.entries(ports)) expect(await answers(port), `${name} (port ${port}) still answering after Ctrl-C:\n${output.slice(-3000)}`).toBe(false)
+  // Log lines at warn (40) or above from the app and the worker, such as a lost database connection.
+  const warnings = output.slice(before).split('\n').filter((line) => /"level":(40|50|60)/.test(line))
+  expect(warnings, output.slice(before)).toEqual([])
 })

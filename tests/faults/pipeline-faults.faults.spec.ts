@@ -34,6 +34,7 @@ import { startOwnRedis, type OwnRedis } from '../helpers/redis-server'
 import { rest } from '../helpers/rest'
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process'
 import { keyWithinEvent } from '../helpers/unit-keys'
+import type { FaultResult, FaultRow } from './fault-result'
 
 const SUBSCRIBERS = 20_000
 const BATCH = 500
@@ -43,7 +44,11 @@ const MASTODON_TOKENS = { 'fault-token-national': 'northfield', 'fault-token-cym
 const BLUESKY = { handle: 'northfield.bsky.social', did: 'did:plc:faultsuiteaccount001', password: 'flt1-suit-app0-pass' }
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`
 
-/** A failure can be replayed: FAULT_SEED picks the same kill points again. */
+/**
+ * A failure can be replayed: FAULT_SEED picks the same kill points again. `npm run test:faults` runs
+ * this file once per seed of FAULT_SEEDS (tests/faults/run-seeds.ts) and reads what it wrote to
+ * FAULT_RESULT: the reconciliation rows and the event log, whether the run passed or not.
+ */
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000)
 let state = seed
 const random = () => {
@@ -106,6 +111,10 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
+  if (process.env.FAULT_RESULT) {
+    const result: FaultResult = { seed, database: postgres ? 'PostgreSQL server' : 'embedded PGlite', rows: table, staff: staffSummary, timeline }
+    fs.writeFileSync(process.env.FAULT_RESULT, JSON.stringify(result))
+  }
   finished = true
   await Promise.all(everyWorker.map((worker) => worker.stop('SIGKILL')))
   await ctx?.stop()
@@ -117,6 +126,9 @@ afterAll(async () => {
 
 const started = Date.now()
 const timeline: string[] = []
+/** The reconciliation, once the pipeline settled; what staff did to get there. */
+let table: (Row & Pick<FaultRow, 'interruptedUnits'>)[] = []
+let staffSummary = ''
 const note = (what: string) => timeline.push(`+${((Date.now() - started) / 1000).toFixed(1)} s  ${what}`)
 const killed = new Set<WorkerProcess>()
 const readyWorkers = new Set<WorkerProcess>()
@@ -277,12 +289,16 @@ it('loses nothing and doubles only what the ledger holds as in doubt, through ki
   })
   await allWorkersReady()
   finished = true
-  note(`settled; staff resent ${staffActions.resent} in-doubt unit(s) and retried ${staffActions.retried} failed one(s)`)
+  staffSummary = `staff resent ${staffActions.resent} in-doubt unit(s) and retried ${staffActions.retried} failed one(s)`
+  note(`settled; ${staffSummary}`)
 
   const rows = await units()
   const interrupted = (channel: string) => new Set(rows.filter((unit) => unit.channel === channel && unit.interruptedAt).map((unit) => unit.unitKey))
   const unitsInDoubt = (channel: string) => `${interrupted(channel).size} of ${rows.filter((unit) => unit.channel === channel).length}`
-  const table: Row[] = [emailRow(items, rows, interrupted('email')), socialRow(items, rows, interrupted('social')), await feedRow(items)]
+  table = [emailRow(items, rows, interrupted('email')), socialRow(items, rows, interrupted('social')), await feedRow(items)].map((row) => ({
+    ...row,
+    interruptedUnits: unitsInDoubt(row.ledgerChannel),
+  }))
 
   console.log(
     [
@@ -291,7 +307,7 @@ it('loses nothing and doubles only what the ledger holds as in doubt, through ki
       '',
       '| channel | ledger units interrupted (in doubt) | expected | delivered | duplicates | of which in doubt | lost |',
       '| --- | --: | --: | --: | --: | --: | --: |',
-      ...table.map((row) => `| ${row.channel} | ${unitsInDoubt(row.ledgerChannel)} | ${row.expected} | ${row.delivered} | ${row.duplicates} | ${row.inDoubt} | ${row.lost} |`),
+      ...table.map((row) => `| ${row.channel} | ${row.interruptedUnits} | ${row.expected} | ${row.delivered} | ${row.duplicates} | ${row.inDoubt} | ${row.lost} |`),
       `mail provider answered, by status: ${JSON.stringify(sink.answered)}`,
     ].join('\n'),
   )
@@ -314,7 +330,7 @@ async function sendingWorkerPids(): Promise<Set<number>> {
   return pids
 }
 
-type Row = { channel: string; ledgerChannel: string; expected: number; delivered: number; duplicates: number; inDoubt: number; lost: number }
+type Row = Omit<FaultRow, 'interruptedUnits'> & { ledgerChannel: string }
 
 /** Every person once per statement; a second copy counts as in doubt if its batch was interrupted. */
 function emailRow(items: Announcement[], rows: Delivery[], interruptedUnits: Set<string>): Row {

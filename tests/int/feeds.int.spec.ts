@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Announcement, Topic } from '@/payload-types'
 
+import { FeedChannel } from '../../src/adapters/feed-channel'
+import { getEnv } from '../../src/lib/env'
 import { startFakeWebSubHub, type FakeWebSubHub } from '../fakes/websub-hub'
 import { getFeed, parseFeed, readFeed, waitForItemDelivered } from '../helpers/feeds'
 import { pdfFile } from '../helpers/files'
@@ -418,6 +420,18 @@ describe('a burst of events', () => {
 })
 
 describe('FEEDS_DIR', () => {
+  it('is written again when a worker died between storing a feed and writing its files: the reconcile sweep repairs and reports it', async () => {
+    // What such a worker leaves: the database has the new feed, the files and their stamp the old one.
+    const file = path.join(feedsDir, 'feed.xml')
+    fs.writeFileSync(file, '<rss version="2.0"><channel><title>stale</title></channel></rss>')
+    fs.writeFileSync(path.join(feedsDir, '.feed-etag'), 'an-older-etag')
+    const channel = new FeedChannel(payload, getEnv())
+    expect((await channel.reconcile()).repaired).toEqual(['all (files)'])
+    expect(fs.readFileSync(file, 'utf8')).toBe((await getFeed('/feed.xml')).text)
+    expect((await channel.reconcile()).repaired).toEqual([])
+  })
+
+
   it('holds the same bytes the app serves, at the same paths', async () => {
     for (const feedPath of ['', '/urgent', `/topics/${topic.slug}`]) {
       for (const format of FORMATS) {

@@ -1,4 +1,5 @@
 /** Operations: the queue dashboard answers only admins, health probes follow Redis, metrics move with a campaign. */
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,6 +16,7 @@ import { waitForItemDelivered } from '../helpers/feeds'
 import { waitFor } from '../helpers/log-file'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server'
+import { rest } from '../helpers/rest'
 
 const METRICS_TOKEN = 'metrics-token-for-the-tests'
 const API_KEY = 'SG.ops-test'
@@ -181,5 +183,32 @@ describe('the delivery dashboard', () => {
     const latest = data.recent.find((event) => event.title === 'Measured')!
     expect(latest.channels.find((channel) => channel.channel === 'email')).toEqual({ channel: 'email', total: 2, byState: { sent: 2 } })
     expect(data.attention.every((unit) => unit.state === 'failed' || unit.state === 'in_doubt')).toBe(true)
+  })
+})
+
+describe('an event the pipeline never finished', () => {
+  it('is listed under Needs you, and staff hand it back to the queues, which deliver it', async () => {
+    const item = await payload.create({ collection: 'announcements', context: { skipFanout: true }, data: { title: 'Never finished', summary: 's', body, urgency: 'standard', _status: 'published' } })
+    // Dispatched a day and more ago and never completed: older than the relay's own handback looks.
+    const longAgo = new Date(Date.now() - 25 * 60 * 60_000).toISOString()
+    const event = await payload.create({
+      collection: 'outbox-events',
+      data: { uid: randomUUID(), kind: 'publish', collection: 'announcements', itemId: String(item.id), versionId: `v-${item.id}`, urgency: 'standard', dedupeKey: `unfinished-${item.id}`, generation: 0, dispatchedAt: longAgo },
+    })
+    await payload.db.updateOne({ collection: 'outbox-events', id: event.id, data: { createdAt: longAgo } })
+
+    const { deliveryDashboardData } = await import('../../src/lib/ops/delivery-dashboard-data')
+    expect((await deliveryDashboardData(payload, 'hour')).unfinished).toContainEqual(expect.objectContaining({ id: event.id, title: '', itemId: String(item.id), dispatchedAt: expect.any(String) }))
+
+    expect((await rest('POST', `/api/outbox-events/${event.id}/redeliver`)).status).toBe(401)
+    expect((await rest('POST', `/api/outbox-events/${event.id}/redeliver`, { headers: auth.author })).status).toBe(403)
+    const handedBack = await rest('POST', `/api/outbox-events/${event.id}/redeliver`, { headers: auth.editor })
+    expect(handedBack.status, handedBack.text).toBe(202)
+    await waitFor(async () => (await payload.findByID({ collection: 'outbox-events', id: event.id })).completedAt, 30_000, 'the event delivered and completed')
+    const units = await payload.find({ collection: 'deliveries', where: { event: { equals: event.id } }, depth: 0, pagination: false })
+    expect(new Set(units.docs.map((unit) => unit.channel))).toEqual(new Set(['email', 'feeds']))
+    expect(units.docs.filter((unit) => unit.state !== 'sent')).toEqual([])
+    expect((await deliveryDashboardData(payload, 'hour')).unfinished.map((unfinished) => unfinished.id)).not.toContain(event.id)
+    expect((await rest('POST', `/api/outbox-events/${event.id}/redeliver`, { headers: auth.editor })).status).toBe(409)
   })
 })

@@ -73,3 +73,19 @@ it('hands out again the events whose queue jobs were lost, once each, and leaves
     await scheduler.close()
   }
 })
+
+it('hands out again, under a new generation, an event whose flow finished while the database does not have it complete', async () => {
+  const item = await createItem(payload, 'announcements', { status: 'published', title: 'Finished in Redis, not in the database' })
+  const event = await eventOf(item.id)
+  await waitFor(async () => (await payload.findByID({ collection: 'outbox-events', id: event.id })).completedAt, 20_000, 'the event to finish')
+  // As a restore taken mid-delivery leaves it: Redis has the finished flow, the database has no completion.
+  await payload.db.updateOne({ collection: 'outbox-events', id: event.id, data: { completedAt: null } })
+
+  expect(await requeueLostEvents(payload, fanoutQueues, later())).toBe(1)
+  const handedBack = await payload.findByID({ collection: 'outbox-events', id: event.id })
+  expect(handedBack.generation).toBe(event.generation + 1)
+  await waitFor(async () => (await payload.findByID({ collection: 'outbox-events', id: event.id })).completedAt, 20_000, 'the event to finish again')
+  // The ledger had the unit as sent: nothing went out twice.
+  expect(linesFor(Number(event.id))).toHaveLength(1)
+  expect(await requeueLostEvents(payload, fanoutQueues, later())).toBe(0)
+})

@@ -150,6 +150,14 @@ describe('a unit interrupted mid-send', () => {
     expect((await reload(row.id)).state).toBe('sending')
   })
 
+  it('is sent again at once, whatever the policy, on a channel where a repeat doubles nothing (feed rebuilds)', async () => {
+    const { row, event } = await interrupted('standard')
+    const job = { data: { eventId: event.id, eventUid: event.uid, generation: 0, channel: 'log' } } as unknown as Job
+    const repeatable = Object.assign(channel(), { idempotent: true })
+    expect(await processChannelJob(job, {} as Worker, { ...context(), channel: repeatable, pauses: {} as ChannelPauses })).toMatchObject({ units: 1, outcomes: { sent: 1 } })
+    expect(await reload(row.id)).toMatchObject({ state: 'sent', interruptedAt: expect.any(String) })
+  })
+
   it("keeps its channel job open while another attempt holds the unit, and sends it once that hold has run out", async () => {
     const { row, event } = await interrupted('urgent')
     // As after a worker wrote to the provider and lost the database before recording it sent.

@@ -10,7 +10,8 @@ import { assembleFeed, type FeedSettings } from './assemble-feed'
 import { feedFilesHold, writeFeedFiles } from './feed-files'
 import { markBuilt, storeFeed, takeBuildToken } from './feed-store'
 
-export type BuildOutcome = 'changed' | 'unchanged' | 'superseded'
+/** `files-rewritten`: the stored feed was current, its files under FEEDS_DIR were not (a worker died between the two). */
+export type BuildOutcome = 'changed' | 'unchanged' | 'files-rewritten' | 'superseded'
 export type BuildResult = { scope: string; path: string; outcome: BuildOutcome; generation?: number; itemCount: number; ms: number }
 
 /**
@@ -42,7 +43,9 @@ export async function buildFeed(
     // The database has this content; the files may not, if a worker died between the two.
     if (options.feedsDir && !(await feedFilesHold(options.feedsDir, path, etag))) {
       const row = await payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: key } }, select: { etag: true, rss: true, atom: true, json: true } })
-      if (row?.etag === etag) await writeFeedFiles(options.feedsDir, path, { etag, bodies: { rss: row.rss ?? '', atom: row.atom ?? '', json: row.json ?? '' } }, stillCurrent)
+      if (row?.etag === etag && (await writeFeedFiles(options.feedsDir, path, { etag, bodies: { rss: row.rss ?? '', atom: row.atom ?? '', json: row.json ?? '' } }, stillCurrent))) {
+        return result('files-rewritten')
+      }
     }
     return result('unchanged')
   }
