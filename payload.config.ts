@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { buildConfig, type CollectionConfig, type Field, type GlobalConfig } from 'payload'
 import sharp from 'sharp'
 
-import { sendGridEmailAdapter } from './src/adapters/payload-email'
+import { sendGridEmailAdapter } from './src/channels/email/payload-email-adapter'
 import { collections } from './src/collections'
 import { answerRequestFaults } from './src/hooks/answerRequestFaults'
 import { refuseMalformedWhere } from './src/hooks/refuseMalformedWhere'
@@ -13,7 +13,7 @@ import { Site } from './src/globals/Site'
 import { databaseAdapter } from './src/lib/database'
 import { getEnv } from './src/lib/env'
 import { logger } from './src/lib/logger'
-import { siteOrigin } from './src/lib/session-policy'
+import { siteOrigin } from './src/lib/http/session-policy'
 import { watchDatabasePool } from './src/lib/watch-database-pool'
 
 const root = path.dirname(fileURLToPath(import.meta.url))

@@ -21,9 +21,9 @@ const { dataDir } = benchEnv(db.uri)
 
 const { getPayload } = await import('payload')
 const { default: config } = await import('../payload.config')
-const { buildFeed } = await import('../src/lib/feeds/build-feed')
-const { assembleFeed } = await import('../src/lib/feeds/assemble-feed')
-const { renderFeed } = await import('../src/domain/feeds/render')
+const { buildFeed } = await import('../src/channels/feeds/build-feed')
+const { assembleFeed } = await import('../src/channels/feeds/assemble-feed')
+const { renderFeed } = await import('../src/channels/feeds/render/render')
 const payload = await getPayload({ config })
 
 // A body of the size a statement has: four paragraphs, ~1.6 KB of text, a link.

@@ -6,10 +6,10 @@ import { getHeapStatistics } from 'node:v8'
 import { assertDatabaseReachable } from '../src/lib/database-check'
 import { getEnv } from '../src/lib/env'
 import { logger } from '../src/lib/logger'
-import { databaseCheck, redisCheck } from '../src/lib/ops/health'
+import { databaseCheck, redisCheck } from '../src/ops/health'
 import { assertRedisReachable, createRedis } from '../src/lib/redis'
 import { runMain } from '../src/lib/run-main'
-import { startOpsServer } from './ops-server'
+import { startOpsServer } from '../src/ops/ops-server'
 import { startPipeline } from './pipeline'
 
 /** How long a stopping worker waits for its in-flight jobs (docker-compose.yml gives it 30 s before SIGKILL). */

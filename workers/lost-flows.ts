@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 
 import type { Urgency } from '../src/domain/events'
 import { fanoutJobId } from '../src/jobs/job-ids'
-import { redeliverEvent } from '../src/lib/redeliver'
+import { redeliverEvent } from '../src/collections/OutboxEvents/redeliver-event'
 
 /** An event whose flow has not finished after this long may have lost its jobs. */
 export const LOST_AFTER_MS = 2 * 60_000

@@ -1,8 +1,8 @@
 import { NotFound, type Payload } from 'payload'
 
-import { DeliveryError } from '../src/domain/errors'
+import { DeliveryError } from '../src/delivery/errors'
 import type { PipelineEvent } from '../src/domain/events'
-import type { ItemSnapshot } from '../src/domain/ports'
+import type { ItemSnapshot } from '../src/delivery/ports'
 
 /**
  * The outbox event a job is about, which must be the event the job was made for: the same row id

@@ -4,59 +4,26 @@ import { DelayedError, FlowProducer, Queue, Worker, type Job, type Processor } f
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import { EmailChannel } from '../src/adapters/email-channel'
-import { FeedChannel } from '../src/adapters/feed-channel'
-import { LogChannel } from '../src/adapters/log-channel'
-import { SendGridMailer } from '../src/adapters/sendgrid-mailer'
-import { SocialChannel } from '../src/adapters/social-channel'
-import { BlueskyPoster } from '../src/adapters/social/bluesky-poster'
-import { MastodonPoster } from '../src/adapters/social/mastodon-poster'
-import { WebhookPoster } from '../src/adapters/social/webhook-poster'
-import { WebSubHub } from '../src/adapters/websub-hub'
+import { CHANNELS, configuredChannels } from '../src/channels'
+import { sweepExpiries } from '../src/collections/Announcements/expiry-sweep'
+import { parseInDoubtPolicy } from '../src/delivery/ledger'
+import type { Reconciled } from '../src/delivery/ports'
 import type { Urgency } from '../src/domain/events'
-import { parseInDoubtPolicy } from '../src/domain/ledger'
-import type { ChannelPort, Reconciled } from '../src/domain/ports'
-import { SOCIAL_NETWORKS, type SocialNetwork } from '../src/domain/social/fit-post'
-import { CHANNEL_NAMES, channelOfQueue, configuredChannels } from '../src/jobs/channels'
+import { ChannelPauses } from '../src/jobs/channel-pauses'
+import type { ChannelDeps, ChannelRegistration, StartedChannel, WorkerLogger } from '../src/jobs/channel-registration'
 import { jobOptions } from '../src/jobs/options'
-import { LANES, LAUNCH_QUEUE, SCHEDULER_QUEUE, channelQueue, fanoutQueue, socialQueueName } from '../src/jobs/queues'
-import { ChannelPauses } from '../src/lib/channel-pause'
+import { LANES, LAUNCH_QUEUE, SCHEDULER_QUEUE, channelOfQueue, channelQueue, fanoutQueue } from '../src/jobs/queues'
+import { processLaunchJob, sweepLaunches } from '../src/launches/processor'
 import type { Env } from '../src/lib/env'
 import { installationNamespace } from '../src/lib/installation'
 import { createRedis } from '../src/lib/redis'
-import { jobDuration, watchQueues } from '../src/lib/ops/metrics'
 import { withRedisLock } from '../src/lib/redis-lock'
-import { AccountRateLimits } from '../src/lib/social/account-rate-limits'
-import { sendImportConfirmations } from './confirmations'
-import { sweepExpiries } from './expiry'
+import { jobDuration, watchQueues } from '../src/ops/metrics'
+import { SendGridMailer } from '../src/channels/email/sendgrid-mailer'
+import { sendImportConfirmations } from '../src/subscribers/confirmation-sweep'
 import { processChannelJob } from './processors/channel'
-import { processLaunchJob, sweepLaunches } from './launches'
 import { processFanoutJob } from './processors/fanout'
 import { startRelay } from './relay'
-import { processSocialJob } from './social-posts'
-import { sweepSocialPosts } from './social-sweep'
-
-type Logger = {
-  debug: (o: object, m: string) => void
-  info: (o: object, m: string) => void
-  warn: (o: object, m: string) => void
-  error: (o: object, m: string) => void
-}
-
-/**
- * The channels this installation delivers to (`configuredChannels`), as adapters. The social channel
- * hands its posts to its networks' queues through `socialQueue`.
- */
-export function channelRegistry(payload: Payload, env: Env, logger: Logger, socialQueue: (network: SocialNetwork) => Queue): ChannelPort[] {
-  const names = configuredChannels(env)
-  const build: Record<(typeof CHANNEL_NAMES)[number], () => ChannelPort> = {
-    log: () => new LogChannel(logger, env.LOG_CHANNEL_FILE),
-    feeds: () => new FeedChannel(payload, env, env.WEBSUB_HUB_URL ? new WebSubHub(env.WEBSUB_HUB_URL) : undefined),
-    email: () => new EmailChannel(payload, env, new SendGridMailer(env.SENDGRID_API_KEY!, env.SENDGRID_BASE_URL)),
-    social: () => new SocialChannel(payload, env, socialQueue),
-  }
-  return CHANNEL_NAMES.filter((name) => names.includes(name)).map((name) => build[name]())
-}
 
 export type Pipeline = {
   /** The Redis namespace of this installation (QUEUE_PREFIX and the installation id). */
@@ -66,6 +33,8 @@ export type Pipeline = {
   queues: Queue[]
   stop: () => Promise<void>
 }
+
+type Sweep = { name: string; everyMs: number; run: () => Promise<unknown> }
 
 /** A confirmation sweep sends at most 20 requests; a worker that dies holding the lock frees it after this. */
 const CONFIRMATION_SWEEP_LOCK_MS = 2 * 60_000
@@ -93,13 +62,16 @@ async function urgentWorkPending(queue: Queue): Promise<boolean> {
 const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.WORKER_QUEUES.split(',').map((name) => name.trim()).includes(queue)
 
 /**
- * Starts what this worker process runs: the relay, a BullMQ worker per enabled queue and lane (each
- * wrapped with logging), and the expiry sweep. WORKER_QUEUES picks channels ("log,fanout,scheduler" or
- * "all"), WORKER_LANES picks lanes: a process that runs only the urgent lane has its CPU to itself, so
- * a standard backlog cannot slow an urgent statement down even inside one machine. `stop()` closes them in order: no new events, then the
- * workers, which let in-flight jobs finish (SIGTERM loses nothing and leaves nothing in doubt).
+ * Starts what this worker process runs: every channel of the installation (`configuredChannels`, from
+ * `registry`), with a BullMQ worker per enabled channel queue and lane and for each channel's own
+ * queues (each wrapped with logging and metrics); the fan-out parents; the scheduler's sweeps (the
+ * pipeline's and the channels'); the launches; and the relay. WORKER_QUEUES picks channels
+ * ("log,fanout,scheduler" or "all"), WORKER_LANES picks lanes: a process that runs only the urgent lane
+ * has its CPU to itself, so a standard backlog cannot slow an urgent statement down even inside one
+ * machine. `stop()` closes them in order: no new events, then the workers, which let in-flight jobs
+ * finish (SIGTERM loses nothing and leaves nothing in doubt).
  */
-export async function startPipeline(payload: Payload, env: Env, logger: Logger): Promise<Pipeline> {
+export async function startPipeline(payload: Payload, env: Env, logger: WorkerLogger, registry: ChannelRegistration[] = CHANNELS): Promise<Pipeline> {
   const prefix = await installationNamespace(payload, env.QUEUE_PREFIX)
   const options = jobOptions(env)
   const inDoubtPolicy = parseInDoubtPolicy(env.IN_DOUBT_POLICY)
@@ -121,16 +93,19 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
   const workers: Worker[] = []
   const workedQueues: Queue[] = []
   const queueConnection = connection('producer')
-  const socialQueues = new Map<SocialNetwork, Queue>()
-  const socialQueue = (network: SocialNetwork) => {
-    let queue = socialQueues.get(network)
-    if (!queue) socialQueues.set(network, (queue = watch(new Queue(socialQueueName(network), { connection: queueConnection, prefix }), socialQueueName(network))))
-    return queue
+  const handles = new Map<string, Queue>()
+  const closing: Queue[] = []
+  /** One handle per queue name for everything this process adds to or looks at. */
+  const queue = (name: string) => {
+    let handle = handles.get(name)
+    if (!handle) handles.set(name, (handle = watch(new Queue(name, { connection: queueConnection, prefix }), name)))
+    return handle
   }
-  const channels = channelRegistry(payload, env, logger, socialQueue)
+  const deps: ChannelDeps = { payload, env, logger, queue, redis: () => connection('producer'), namespace: prefix, jobOptions: options, inDoubtPolicy, lockMs: env.WORKER_LOCK_MS }
+  const channels: { registration: ChannelRegistration; started: StartedChannel }[] = configuredChannels(env, registry).map((registration) => ({ registration, started: registration.start(deps) }))
   const stopWatching = watchQueues(() => workedQueues)
   const startWorker = (
-    queue: string,
+    name: string,
     lane: Urgency | undefined,
     processor: (job: Job, worker: Worker, token: string | undefined) => Promise<unknown>,
     yieldTo?: Queue,
@@ -144,18 +119,18 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
         throw new DelayedError()
       }
       const started = Date.now()
-      const timer = jobDuration.startTimer({ queue, channel: channelOfQueue(queue) })
+      const timer = jobDuration.startTimer({ queue: name, channel: channelOfQueue(name) })
       try {
         const result = await processor(job, worker, token)
         timer({ outcome: 'completed' })
-        logger.info({ ...jobContext(queue, job), ms: Date.now() - started, result }, 'job done')
+        logger.info({ ...jobContext(name, job), ms: Date.now() - started, result }, 'job done')
         return result
       } catch (error) {
         timer({ outcome: error instanceof Error && (error.message === RATE_LIMIT_ERROR || error.name === 'DelayedError') ? 'slowed' : 'failed' })
         throw error
       }
     }
-    const worker: Worker = new Worker(queue, wrapped, {
+    const worker: Worker = new Worker(name, wrapped, {
       // Recorded on each job it takes (processedBy, shown in the queue dashboard): which process ran it.
       name: `${os.hostname()}:${process.pid}`,
       connection: connection('worker'),
@@ -167,114 +142,111 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       stalledInterval: env.WORKER_LOCK_MS,
       maxStalledCount: 10,
     })
-    worker.on('failed', (job, error) => logger.warn({ ...(job ? jobContext(queue, job) : { queue }), attempt: job?.attemptsMade, err: error.message }, 'job failed'))
-    worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'))
+    worker.on('failed', (job, error) => logger.warn({ ...(job ? jobContext(name, job) : { queue: name }), attempt: job?.attemptsMade, err: error.message }, 'job failed'))
+    worker.on('error', (error) => logger.error({ queue: name, err: error.message }, 'worker error'))
     workers.push(worker)
-    workedQueues.push(watch(new Queue(queue, { connection: queueConnection, prefix }), queue))
+    workedQueues.push(queue(name))
   }
 
   // Before any job: a channel's own state must reflect the database, or the first event's change
   // could be mistaken for one that was already delivered.
-  const reconcilable = channels.filter((channel) => channel.reconcile)
-  for (const channel of reconcilable.filter((each) => enabled(env, each.name))) {
+  const reconcilable = channels.map(({ started }) => started.port).filter((port) => port.reconcile)
+  for (const port of reconcilable.filter((each) => enabled(env, each.name))) {
     try {
-      logger.info({ channel: channel.name, result: await channel.reconcile!() }, 'channel reconciled')
+      logger.info({ channel: port.name, result: await port.reconcile!() }, 'channel reconciled')
     } catch (error) {
-      logger.error({ channel: channel.name, err: error instanceof Error ? error.message : String(error) }, 'channel could not reconcile at start; its next event will')
+      logger.error({ channel: port.name, err: error instanceof Error ? error.message : String(error) }, 'channel could not reconcile at start; its next event will')
     }
-  }
-  /**
-   * The same for every channel of the installation at the reconcile sweep's pace, wherever the
-   * scheduler runs: anything repaired then was left behind by a crash, which staff should hear of.
-   */
-  const reconcileSweep = async () => {
-    const results: Record<string, Reconciled> = {}
-    for (const channel of reconcilable) {
-      const result = (results[channel.name] = await channel.reconcile!())
-      if (result.repaired.length > 0) logger.warn({ channel: channel.name, repaired: result.repaired }, 'reconcile sweep: brought up to date what the channel had missed (a crash mid-delivery)')
-    }
-    return results
   }
 
   const pauses = new ChannelPauses(connection('producer'), prefix)
   const lanes = LANES.filter((lane) => env.WORKER_LANES.split(',').map((name) => name.trim()).includes(lane))
-  const queues: Queue[] = []
   for (const lane of lanes) {
-    for (const channel of channels) {
+    for (const { started } of channels) {
+      const channel = started.port
       if (!enabled(env, channel.name)) continue
       const ctx = { payload, channel, inDoubtPolicy, lockMs: env.WORKER_LOCK_MS, pauses }
-      let urgentQueue: Queue | undefined
-      if (lane === 'standard') {
-        urgentQueue = watch(new Queue(channelQueue(channel.name, 'urgent'), { connection: connection('producer'), prefix }), channelQueue(channel.name, 'urgent'))
-        queues.push(urgentQueue)
-      }
+      const urgentQueue = lane === 'standard' ? queue(channelQueue(channel.name, 'urgent')) : undefined
       startWorker(channelQueue(channel.name, lane), lane, (job, worker) => processChannelJob(job, worker, ctx), urgentQueue)
     }
     if (enabled(env, 'fanout')) startWorker(fanoutQueue(lane), lane, (job) => processFanoutJob(job, payload))
   }
-
-  // The social channel's posts wait for their time on a queue per network, worked by every process
-  // that runs the social channel, whatever its lanes: urgent posts are taken first by priority.
-  const socialConfigured = channels.some((channel) => channel.name === 'social')
-  if (socialConfigured && enabled(env, 'social')) {
-    const socialContext = {
-      payload,
-      env,
-      posters: { mastodon: new MastodonPoster(), bluesky: new BlueskyPoster(), webhook: new WebhookPoster() },
-      limits: new AccountRateLimits(connection('producer'), prefix, env.SOCIAL_RATE_LIMITS),
-      inDoubtPolicy,
-      lockMs: env.WORKER_LOCK_MS,
-    }
-    for (const network of SOCIAL_NETWORKS) startWorker(socialQueueName(network), undefined, (job, _worker, token) => processSocialJob(job, token, socialContext))
+  // A channel's own queues are worked by every process that runs the channel, whatever its lanes.
+  for (const { registration, started } of channels) {
+    if (!enabled(env, registration.name)) continue
+    for (const [name, process] of Object.entries(started.processors ?? {})) startWorker(name, undefined, (job, _worker, token) => process(job, token))
   }
 
   let reassertSchedules: NodeJS.Timeout | undefined
   if (enabled(env, 'scheduler')) {
-    const scheduler = new Queue(SCHEDULER_QUEUE, { connection: connection('worker'), prefix })
-    watch(scheduler, SCHEDULER_QUEUE)
-    queues.push(scheduler)
+    // On a connection that waits for Redis, so asserting the schedules again after an outage succeeds.
+    const scheduler = watch(new Queue(SCHEDULER_QUEUE, { connection: connection('worker'), prefix }), SCHEDULER_QUEUE)
+    closing.push(scheduler)
+    const sweeps = new Map<string, Sweep>()
+    const addSweep = (sweep: Sweep) => sweeps.set(sweep.name, sweep)
+    addSweep({
+      name: 'expiry-sweep',
+      everyMs: env.EXPIRY_SWEEP_MS,
+      // Scheduled launches whose job Redis lost are put back at the same pace.
+      run: async () => ({ expired: await sweepExpiries(payload), launchesRequeued: await sweepLaunches(payload, queue(LAUNCH_QUEUE), options, env.EXPIRY_SWEEP_MS) }),
+    })
+    /**
+     * Every channel's reconcile at its sweep's pace, wherever the scheduler runs: anything repaired then
+     * was left behind by a crash, which staff should hear of.
+     */
+    if (reconcilable.length > 0) {
+      addSweep({
+        name: 'reconcile-sweep',
+        everyMs: env.RECONCILE_SWEEP_MS,
+        run: async () => {
+          const results: Record<string, Reconciled> = {}
+          for (const port of reconcilable) {
+            const result = (results[port.name] = await port.reconcile!())
+            if (result.repaired.length > 0) logger.warn({ channel: port.name, repaired: result.repaired }, 'reconcile sweep: brought up to date what the channel had missed (a crash mid-delivery)')
+          }
+          return results
+        },
+      })
+    }
     // Confirmation emails for imported people need SendGrid; without it no such sweep is scheduled.
-    const mailer = env.SENDGRID_API_KEY ? new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL) : undefined
-    const sweepLock = connection('producer')
+    if (env.SENDGRID_API_KEY) {
+      const mailer = new SendGridMailer(env.SENDGRID_API_KEY, env.SENDGRID_BASE_URL)
+      const lock = connection('producer')
+      addSweep({
+        name: 'confirmation-sweep',
+        everyMs: env.CONFIRMATION_SWEEP_MS,
+        run: async () => {
+          // One sweep at a time across every worker process: two would pick the same people.
+          const sent = await withRedisLock(lock, `${prefix}:lock:confirmation-sweep`, CONFIRMATION_SWEEP_LOCK_MS, () => sendImportConfirmations(payload, mailer, env))
+          return sent === undefined ? { skipped: 'another sweep is running' } : { confirmationsSent: sent }
+        },
+      })
+    }
+    for (const { started } of channels) for (const sweep of started.sweeps ?? []) addSweep(sweep)
     const scheduleSweeps = async () => {
-      await scheduler.upsertJobScheduler('expiry-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'expiry-sweep' })
-      if (socialConfigured) await scheduler.upsertJobScheduler('social-sweep', { every: env.EXPIRY_SWEEP_MS }, { name: 'social-sweep' })
-      else await scheduler.removeJobScheduler('social-sweep')
-      if (reconcilable.length > 0) await scheduler.upsertJobScheduler('reconcile-sweep', { every: env.RECONCILE_SWEEP_MS }, { name: 'reconcile-sweep' })
-      else await scheduler.removeJobScheduler('reconcile-sweep')
-      if (mailer) await scheduler.upsertJobScheduler('confirmation-sweep', { every: env.CONFIRMATION_SWEEP_MS }, { name: 'confirmation-sweep' })
-      else await scheduler.removeJobScheduler('confirmation-sweep')
+      for (const sweep of sweeps.values()) await scheduler.upsertJobScheduler(sweep.name, { every: sweep.everyMs }, { name: sweep.name })
+      // A sweep this installation no longer runs (its channel switched off, no SendGrid key) is taken off.
+      for (const { key } of await scheduler.getJobSchedulers()) if (!sweeps.has(key)) await scheduler.removeJobScheduler(key)
     }
     await scheduleSweeps()
     // The schedules live in Redis: after Redis lost its data they would be gone until a restart, so
     // they are asserted again (a no-op while they exist) at the expiry sweep's pace.
     reassertSchedules = setInterval(() => void scheduleSweeps().catch(() => undefined), env.EXPIRY_SWEEP_MS)
-    // Scheduled launches publish on their own queue, worked where the scheduler is.
-    const launches = watch(new Queue(LAUNCH_QUEUE, { connection: connection('producer'), prefix }), LAUNCH_QUEUE)
-    queues.push(launches)
     startWorker(SCHEDULER_QUEUE, undefined, async (job) => {
-      if (job.name === 'confirmation-sweep') {
-        if (!mailer) return { confirmationsSent: 0 }
-        // One sweep at a time across every worker process: two would pick the same people.
-        const sent = await withRedisLock(sweepLock, `${prefix}:lock:confirmation-sweep`, CONFIRMATION_SWEEP_LOCK_MS, () => sendImportConfirmations(payload, mailer, env))
-        return sent === undefined ? { skipped: 'another sweep is running' } : { confirmationsSent: sent }
-      }
-      if (job.name === 'reconcile-sweep') return reconcileSweep()
-      if (job.name === 'social-sweep') return { requeued: await sweepSocialPosts(payload, socialQueue, options, { dueWithinMs: env.EXPIRY_SWEEP_MS, lockMs: env.WORKER_LOCK_MS }) }
-      const launchesRequeued = await sweepLaunches(payload, launches, options, env.EXPIRY_SWEEP_MS)
-      return { expired: await sweepExpiries(payload), launchesRequeued }
+      const sweep = sweeps.get(job.name)
+      if (!sweep) return { skipped: `no sweep named ${job.name} here` }
+      return sweep.run()
     })
+    // Scheduled launches publish on their own queue, worked where the scheduler is.
     startWorker(LAUNCH_QUEUE, undefined, (job, _worker, token) => processLaunchJob(job, token, payload))
   }
 
   let relay: { stop: () => Promise<void> } | undefined
   let flows: FlowProducer | undefined
   if (env.WORKER_RELAY === 'true') {
-    flows = new FlowProducer({ connection: connection('producer'), prefix })
-    watch(flows, 'flow-producer')
-    const fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, watch(new Queue(fanoutQueue(lane), { connection: connection('producer'), prefix }), fanoutQueue(lane))])) as Record<Urgency, Queue>
-    queues.push(...Object.values(fanoutQueues))
-    relay = startRelay({ payload, flows, fanoutQueues, channels: channels.map((channel) => channel.name), jobOptions: options, logger }, env.RELAY_INTERVAL_MS)
+    flows = watch(new FlowProducer({ connection: connection('producer'), prefix }), 'flow-producer')
+    const fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, queue(fanoutQueue(lane))])) as Record<Urgency, Queue>
+    relay = startRelay({ payload, flows, fanoutQueues, channels: channels.map(({ registration }) => registration.name), jobOptions: options, logger }, env.RELAY_INTERVAL_MS)
   }
 
   return {
@@ -286,7 +258,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: Logger):
       clearInterval(reassertSchedules)
       await relay?.stop()
       await Promise.all(workers.map((worker) => worker.close()))
-      await Promise.all([...queues, ...workedQueues, ...socialQueues.values()].map((queue) => queue.close()))
+      await Promise.all([...handles.values(), ...closing].map((handle) => handle.close()))
       await flows?.close()
       for (const redis of connections) redis.disconnect()
     },

@@ -3,7 +3,7 @@ import type { CollectionConfig, PayloadHandler } from 'payload'
 import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
-import { campaignStatsForItem } from '@/lib/email/campaign-stats'
+import { campaignStatsForItem } from '@/channels/email/campaign-stats'
 import { refusalUnless } from '@/lib/http/refusal'
 
 /** GET /api/campaigns/for-item?collection=…&itemId=…: an item's campaigns and their counts (editors and admins). */

@@ -4,7 +4,7 @@ import React from 'react'
 import { hasRole } from '@/access/roles'
 import { LAUNCH_QUEUE } from '@/jobs/queues'
 import { appQueue } from '@/lib/app-queue'
-import { upcomingLaunches } from '@/lib/launches-data'
+import { upcomingLaunches } from '@/launches/upcoming'
 
 import { adminPage } from './AdminPage'
 

@@ -1,4 +1,4 @@
-import { DeliveryError } from './errors'
+import { DeliveryError } from '@/delivery/errors'
 
 const DEFAULT_RETRY_AFTER_MS = 30_000
 const MAX_RETRY_AFTER_MS = 15 * 60_000

@@ -1,6 +1,6 @@
 import type { FieldHook, TextField } from 'payload'
 
-import { itemGuid } from '@/lib/item-guid'
+import { itemGuid } from '@/domain/item-guid'
 
 /**
  * Set on the first publish and never changed afterwards, whatever the request sends: aggregators

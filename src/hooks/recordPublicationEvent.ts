@@ -3,7 +3,7 @@ import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, PayloadRequ
 import { eventKindForSave, type LiveState, type PublishableCollection } from '@/domain/events'
 import { NOTIFY_CONTEXT_KEY } from '@/fields/notifySubscribers'
 import { lockLiveRow } from '@/lib/lock-live-row'
-import { writeOutboxEvent } from '@/lib/outbox'
+import { writeOutboxEvent } from '@/collections/OutboxEvents/write-event'
 
 const beforeKey = (collection: string, id: number | string) => `publication:${collection}:${id}`
 

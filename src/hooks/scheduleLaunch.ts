@@ -6,7 +6,7 @@ import { jobOptions } from '@/jobs/options'
 import { LAUNCH_QUEUE } from '@/jobs/queues'
 import { appQueue } from '@/lib/app-queue'
 import { getEnv } from '@/lib/env'
-import { cancelLaunchJob, scheduleLaunchJob } from '@/lib/launches'
+import { cancelLaunchJob, scheduleLaunchJob } from '@/launches/queue'
 import { logger } from '@/lib/logger'
 
 /** The launch itself publishes through the Local API with this in its context. */

@@ -16,3 +16,6 @@ export const socialQueueName = (network: string) => `social-${network}`
 
 /** Scheduled launches: a draft's delayed publication at its `publishAt`. */
 export const LAUNCH_QUEUE = 'launches'
+
+/** The channel a queue belongs to (its name without the lane), or the queue's role: the label of its metrics and log lines. */
+export const channelOfQueue = (queue: string): string => /^channel-(.+)-(urgent|standard)$/.exec(queue)?.[1] ?? queue.replace(/-(urgent|standard)$/, '')

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DatabaseAdapterObj } from 'payload'
 
-import { migrations } from '../migrations'
+import { migrations } from '@/migrations'
 import type { Env } from './env'
 
 const migrationDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations')

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
-import { DEFAULT_BUDGETS } from '../domain/social/rate-limits'
+import { DEFAULT_BUDGETS } from '@/channels/social/rate-budgets'
 import { ConfigError } from './config-error'
 
 const DATABASE_SCHEMES = /^(postgres|postgresql|mongodb|mongodb\+srv):\/\//

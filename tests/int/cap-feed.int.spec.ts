@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 
 import type { Announcement } from '@/payload-types'
 
-import { capTime } from '../../src/domain/feeds/render-cap'
+import { capTime } from '../../src/channels/feeds/render/cap'
 import { capViolations } from '../helpers/cap-rules'
 import { body } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'

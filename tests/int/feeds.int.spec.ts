@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Announcement, Topic } from '@/payload-types'
 
-import { FeedChannel } from '../../src/adapters/feed-channel'
+import { FeedChannel } from '../../src/channels/feeds/feed-channel'
 import { getEnv } from '../../src/lib/env'
 import { startFakeWebSubHub, type FakeWebSubHub } from '../fakes/websub-hub'
 import { getFeed, parseFeed, readFeed, waitForItemDelivered } from '../helpers/feeds'

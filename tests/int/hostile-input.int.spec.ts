@@ -72,14 +72,14 @@ beforeAll(async () => {
   const leaver = await payload.create({ collection: 'subscribers', data: { email: 'leaver@example.org', status: 'confirmed' } })
   const pending = await payload.create({ collection: 'subscribers', data: { email: 'pending@example.org', status: 'pending' } })
 
-  const { subscriberToken } = await import('@/lib/subscriber-tokens')
+  const { subscriberToken } = await import('@/subscribers/tokens')
   const secret = process.env.PAYLOAD_SECRET!
   tokens = {
     preferences: subscriberToken(secret, 'preferences', reader.id),
     unsubscribe: subscriberToken(secret, 'unsubscribe', leaver.id),
     confirm: subscriberToken(secret, 'confirm', pending.id, new Date(Date.now() + 86_400_000)),
   }
-  const [{ API_FORM_BODY_LIMIT, API_JSON_BODY_LIMIT, FORM_BODY_LIMIT, GRAPHQL_BODY_LIMIT, SENDGRID_EVENTS_BODY_LIMIT }, { MAX_SIGN_UP_BYTES }] = await Promise.all([import('@/lib/http/bounded-body'), import('@/lib/subscribers/sign-up')])
+  const [{ API_FORM_BODY_LIMIT, API_JSON_BODY_LIMIT, FORM_BODY_LIMIT, GRAPHQL_BODY_LIMIT, SENDGRID_EVENTS_BODY_LIMIT }, { MAX_SIGN_UP_BYTES }] = await Promise.all([import('@/lib/http/bounded-body'), import('@/subscribers/sign-up')])
   limits = { form: FORM_BODY_LIMIT, signUp: MAX_SIGN_UP_BYTES, sendGrid: SENDGRID_EVENTS_BODY_LIMIT, graphql: GRAPHQL_BODY_LIMIT, apiJson: API_JSON_BODY_LIMIT, apiForm: API_FORM_BODY_LIMIT }
 
   const routes = {

@@ -9,8 +9,8 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startMailSink, type MailSink } from '../../dev/mail-sink/sendgrid-sink'
-import { databaseCheck, redisCheck } from '../../src/lib/ops/health'
-import { startOpsServer, type OpsServer } from '../../workers/ops-server'
+import { databaseCheck, redisCheck } from '../../src/ops/health'
+import { startOpsServer, type OpsServer } from '../../src/ops/ops-server'
 import { authHeaders, body, createUser } from '../helpers/content'
 import { waitForItemDelivered } from '../helpers/feeds'
 import { waitFor } from '../helpers/log-file'
@@ -173,7 +173,7 @@ describe('metrics', () => {
 
 describe('the delivery dashboard', () => {
   it('shows the campaign’s progress, its deliveries over the last hour, the latest events per channel and what needs staff', async () => {
-    const { deliveryDashboardData } = await import('../../src/lib/ops/delivery-dashboard-data')
+    const { deliveryDashboardData } = await import('../../src/ops/delivery-dashboard-data')
     const data = await deliveryDashboardData(payload, 'hour')
     expect(data.buckets).toHaveLength(60)
     const campaign = data.campaigns.find((candidate) => candidate.subject === 'URGENT: Measured')!
@@ -197,7 +197,7 @@ describe('an event the pipeline never finished', () => {
     })
     await payload.db.updateOne({ collection: 'outbox-events', id: event.id, data: { createdAt: longAgo } })
 
-    const { deliveryDashboardData } = await import('../../src/lib/ops/delivery-dashboard-data')
+    const { deliveryDashboardData } = await import('../../src/ops/delivery-dashboard-data')
     expect((await deliveryDashboardData(payload, 'hour')).unfinished).toContainEqual(expect.objectContaining({ id: event.id, title: '', itemId: String(item.id), dispatchedAt: expect.any(String) }))
 
     expect((await rest('POST', `/api/outbox-events/${event.id}/redeliver`)).status).toBe(401)

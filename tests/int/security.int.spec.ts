@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { User } from '@/payload-types'
 
-import { subscriberToken } from '../../src/lib/subscriber-tokens'
+import { subscriberToken } from '../../src/subscribers/tokens'
 import { authHeaders, createItem, createUser } from '../helpers/content'
 import { pdfFile, pngFile } from '../helpers/files'
 import { startTestPayload, type TestPayload } from '../helpers/payload'

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Account, Announcement, SocialPost } from '@/payload-types'
 
 import { socialQueueName } from '../../src/jobs/queues'
-import { postJobId, removalJobId } from '../../src/lib/social/post-queue'
+import { postJobId, removalJobId } from '../../src/channels/social/post-queue'
 import { startFakeBluesky, type FakeBluesky } from '../fakes/bluesky'
 import { startFakeMastodon, type FakeMastodon } from '../fakes/mastodon'
 import { startFakeWebhookReceiver, type FakeWebhookReceiver } from '../fakes/webhook-receiver'

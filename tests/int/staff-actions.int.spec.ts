@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { User } from '@/payload-types'
 
-import { LogChannel } from '../../src/adapters/log-channel'
-import { parseInDoubtPolicy, unitKey } from '../../src/domain/ledger'
-import type { ChannelPauses } from '../../src/lib/channel-pause'
-import { compareAndSetDelivery, ensureDelivery } from '../../src/lib/ledger'
-import { deliverUnit, INTERRUPTED_MESSAGE } from '../../workers/deliver-unit'
+import { LogChannel } from '../../src/channels/log/log-channel'
+import { parseInDoubtPolicy, unitKey } from '../../src/delivery/ledger'
+import type { ChannelPauses } from '../../src/jobs/channel-pauses'
+import { compareAndSetDelivery, databaseLedger, ensureDelivery } from '../../src/lib/ledger-store'
+import { deliverUnit, INTERRUPTED_MESSAGE } from '../../src/delivery/deliver-unit'
 import { processChannelJob } from '../../workers/processors/channel'
 import { loadEvent, loadItem } from '../../workers/pipeline-data'
 import { authHeaders, body, createItem, createUser } from '../helpers/content'
@@ -127,7 +127,7 @@ describe('a unit interrupted mid-send', () => {
     return { row: await reload(row.id), event: loadedEvent, item: await loadItem(payload, loadedEvent) }
   }
   const channel = () => new LogChannel({ info: () => undefined }, ctx.logFile)
-  const context = () => ({ payload, inDoubtPolicy: parseInDoubtPolicy('urgent=resend,standard=hold'), lockMs: 5_000 })
+  const context = () => ({ payload, ledger: databaseLedger(payload), inDoubtPolicy: parseInDoubtPolicy('urgent=resend,standard=hold'), lockMs: 5_000 })
 
   it('is held in doubt for staff when the item is standard', async () => {
     const { row, event, item } = await interrupted('standard')

@@ -1,17 +1,12 @@
-import type { Payload } from 'payload'
 import { describe, expect, it } from 'vitest'
 
+import { configuredChannels } from '../../src/channels'
 import { parseEnv } from '../../src/lib/env'
-import { channelRegistry } from '../../workers/pipeline'
 
-const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
 const env = (vars: Record<string, string>) => parseEnv({ PAYLOAD_SECRET: 'a-secret-that-is-long-enough-0123456789', ...vars })
-const noQueue = () => {
-  throw new Error('no queue is used while the registry is built')
-}
-const names = (vars: Record<string, string>) => channelRegistry({} as Payload, env(vars), logger, noQueue).map((channel) => channel.name)
+const names = (vars: Record<string, string>) => configuredChannels(env(vars)).map((channel) => channel.name)
 
-describe('channelRegistry', () => {
+describe('the channel registry', () => {
   it('runs every channel the installation is configured for', () => {
     expect(names({})).toEqual(['log', 'feeds', 'social'])
     expect(names({ SENDGRID_API_KEY: 'SG.key' })).toEqual(['log', 'feeds', 'email', 'social'])

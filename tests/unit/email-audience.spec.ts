@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { wantsAlert } from '../../src/domain/email/audience'
-import { emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '../../src/domain/email/email-message'
+import { wantsAlert } from '../../src/channels/email/audience'
+import { emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '../../src/channels/email/email-message'
 
 describe('wantsAlert', () => {
   const standard = { topicIds: ['1', '2'], urgent: false }

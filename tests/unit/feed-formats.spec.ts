@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { type Feed, xmlSafe } from '../../src/domain/feeds/feed'
-import { renderFeed } from '../../src/domain/feeds/render'
+import { type Feed, xmlSafe } from '../../src/channels/feeds/feed'
+import { renderFeed } from '../../src/channels/feeds/render/render'
 import { parseFeed } from '../helpers/feeds'
 
 const tricky = `Fish & chips <b>not bold</b> ]]> "double" 'single' 🚨 مرحبا بالعالم &amp; &lt;script&gt;`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { blueskyLinkText, checkPostText, fitPost, graphemeCount, mastodonLength } from '../../src/domain/social/fit-post'
+import { blueskyLinkText, checkPostText, fitPost, graphemeCount, mastodonLength } from '../../src/channels/social/fit-post'
 
 const TEMPLATE = '{title}\n\n{summary}\n\n{url}'
 const URL = 'https://www.northfield-food.example.org/announcements/referral-system-near-breaking-point-2026'

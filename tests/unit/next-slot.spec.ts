@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { nextFreeSlot, type PostingSchedule, scheduleProblem } from '../../src/domain/social/next-slot'
+import { nextFreeSlot, type PostingSchedule, scheduleProblem } from '../../src/channels/social/next-slot'
 
 // Europe/London: GMT in winter, BST (UTC+1) from the last Sunday of March.
 const london: PostingSchedule = {

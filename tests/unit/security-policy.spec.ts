@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { clientIp } from '../../src/lib/http/client-ip'
 import { adminCsp, API_CSP, baseSecurityHeaders, QUEUE_DASHBOARD_CSP } from '../../src/lib/http/security-headers'
-import { sessionCookies, siteOrigin } from '../../src/lib/session-policy'
+import { sessionCookies, siteOrigin } from '../../src/lib/http/session-policy'
 
 describe('the session cookie', () => {
   it('is Secure on an https site, and in production anywhere but this machine', () => {

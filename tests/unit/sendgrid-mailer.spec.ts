@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startMailSink, type MailSink } from '../../dev/mail-sink/sendgrid-sink'
-import { SendGridMailer, type OutgoingBatch } from '../../src/adapters/sendgrid-mailer'
-import { DeliveryError } from '../../src/domain/errors'
+import { SendGridMailer, type OutgoingBatch } from '../../src/channels/email/sendgrid-mailer'
+import { DeliveryError } from '../../src/delivery/errors'
 import { freePort } from '../helpers/free-port'
 
 const KEY = 'SG.unit-test-key'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
-import { linkFacets } from '../../src/domain/social/bluesky-facets'
-import { blueskyLinkText } from '../../src/domain/social/fit-post'
-import { parseBudgets } from '../../src/domain/social/rate-limits'
+import { linkFacets } from '../../src/channels/social/bluesky-facets'
+import { blueskyLinkText } from '../../src/channels/social/fit-post'
+import { parseBudgets } from '../../src/channels/social/rate-budgets'
 
 const covered = (text: string, facet: { index: { byteStart: number; byteEnd: number } }) => Buffer.from(text).subarray(facet.index.byteStart, facet.index.byteEnd).toString()
 

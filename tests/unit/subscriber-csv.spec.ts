@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { CsvImportError, MAX_IMPORT_ROWS, parseSubscriberCsv } from '../../src/domain/subscribers/csv-import'
+import { CsvImportError, MAX_IMPORT_ROWS, parseSubscriberCsv } from '../../src/subscribers/csv-import'
 
 const TOPICS = new Set(['housing', 'food'])
 const now = new Date('2026-11-29T12:00:00Z')

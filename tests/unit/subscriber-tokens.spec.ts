@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { subscriberToken, verifySubscriberToken } from '../../src/lib/subscriber-tokens'
+import { subscriberToken, verifySubscriberToken } from '../../src/subscribers/tokens'
 
 const SECRET = 'a-secret-that-is-long-enough-0123456789'
 

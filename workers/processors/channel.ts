@@ -1,115 +1,59 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Payload } from 'payload'
 
-import { DeliveryError } from '../../src/domain/errors'
-import type { PipelineEvent } from '../../src/domain/events'
-import { SENDABLE_FROM, unitKey } from '../../src/domain/ledger'
-import type { ChannelPort, ItemSnapshot, PlannedUnit } from '../../src/domain/ports'
+import { runChannel } from '../../src/delivery/channel-job'
+import type { InDoubtPolicy } from '../../src/delivery/ledger'
+import type { ChannelPort } from '../../src/delivery/ports'
+import type { Urgency } from '../../src/domain/events'
+import type { ChannelPauses } from '../../src/jobs/channel-pauses'
 import { channelJobSchema } from '../../src/jobs/payloads'
-import type { ChannelPauses } from '../../src/lib/channel-pause'
-import { compareAndSetDelivery, ensureDeliveries } from '../../src/lib/ledger'
-import { publishToFirstDelivery, unitOutcomes } from '../../src/lib/ops/metrics'
-import type { Delivery } from '../../src/payload-types'
-import { deliverUnit, heldElsewhere, type DeliverContext, type UnitOutcome } from '../deliver-unit'
+import { databaseLedger } from '../../src/lib/ledger-store'
+import { publishToFirstDelivery, unitOutcomes } from '../../src/ops/metrics'
 import { loadEvent, loadItem } from '../pipeline-data'
 
-export type ChannelResult = { units: number; outcomes: Partial<Record<UnitOutcome, number>>; skipped?: boolean }
-export type ChannelJobContext = DeliverContext & { channel: ChannelPort; pauses: ChannelPauses }
-
-/**
- * One channel's share of an event: plan the units, make sure each has a ledger row, deliver the ones
- * not yet sent (or hand them to the channel's own queues), then the same for the follow-up units the
- * first ones gave rise to. Errors map to
- * BullMQ's: a provider's 429 pauses the queue (rate limit); credentials refused pause the channel and
- * put the job back, to carry on where it stopped once staff resume it; a non-retryable error fails
- * the job at once; anything else is retried with backoff.
- */
-export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJobContext): Promise<ChannelResult> {
-  const data = channelJobSchema.parse(job.data)
-  const event = await loadEvent(ctx.payload, data)
-  const item = await loadItem(ctx.payload, event)
-  if (!ctx.channel.handles(event, item)) return { units: 0, outcomes: {}, skipped: true }
-
-  const outcomes: ChannelResult['outcomes'] = {}
-  const failures: DeliveryError[] = []
-  const specOf = (unit: PlannedUnit) => ({
-    event: event.id,
-    collection: event.collection,
-    itemId: String(event.itemId),
-    channel: ctx.channel.name,
-    unitKey: unitKey(event, ctx.channel.name, unit.key),
-    urgency: event.urgency,
-    size: unit.size,
-  })
-  const deliverOne = async (unit: PlannedUnit, row: Delivery, firstOfEvent: boolean): Promise<DeliveryError | undefined> => {
-    try {
-      const { channel } = ctx
-      const outcome = channel.handOff
-        ? await handOff(ctx, unit, row, event, item)
-        : await deliverUnit(row, () => channel.deliver!(unit, event, item), { ...ctx, idempotent: channel.idempotent })
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
-      unitOutcomes.inc({ channel: ctx.channel.name, outcome })
-      if (outcome === 'taken') return noteFailure(heldElsewhere())
-      // The first unit of a publish, sent at its first attempt: how long the statement took to go out here.
-      if (firstOfEvent && outcome === 'sent' && row.attempts === 0 && event.kind === 'publish' && event.committedAt) {
-        publishToFirstDelivery.observe({ channel: ctx.channel.name, urgency: event.urgency }, (Date.now() - Date.parse(event.committedAt)) / 1000)
-      }
-    } catch (error) {
-      unitOutcomes.inc({ channel: ctx.channel.name, outcome: 'failed' })
-      return noteFailure(DeliveryError.from(error))
-    }
-  }
-  const noteFailure = (failure: DeliveryError) => {
-    failures.push(failure)
-    return failure
-  }
-  // Units go out `unitConcurrency` at a time. A provider's 429 or a refusal of our credentials stops
-  // new ones from starting; once the ones in flight are recorded, the queue slows down (rate limit) or
-  // the channel pauses, rather than spending the job's attempts.
-  const deliverAll = async (units: PlannedUnit[], planned: boolean) => {
-    const specs = units.map(specOf)
-    const rows = await ensureDeliveries(ctx.payload, specs)
-    let next = 0
-    let slowDown: number | undefined
-    let refused: DeliveryError | undefined
-    const lane = async () => {
-      while (next < units.length && slowDown === undefined && !refused) {
-        const index = next++
-        const unit = units[index]!
-        const failure = await deliverOne(unit, rows.get(specs[index]!.unitKey)!, planned && index === 0)
-        if (failure?.pausesChannel) refused = failure
-        if (failure?.retryAfterMs) slowDown = Math.max(slowDown ?? 0, failure.retryAfterMs)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(ctx.channel.unitConcurrency ?? 1, units.length) }, lane))
-    if (refused) {
-      await ctx.pauses.pause(ctx.channel.name, refused.message)
-      throw Worker.RateLimitError()
-    }
-    if (slowDown !== undefined) {
-      await worker.rateLimit(slowDown)
-      throw Worker.RateLimitError()
-    }
-    return units.length
-  }
-  const units = (await deliverAll(await ctx.channel.plan(event, item), true)) + (ctx.channel.followUps ? await deliverAll(await ctx.channel.followUps(event, item), false) : 0)
-  const retryable = failures.find((failure) => failure.retryable)
-  if (retryable) throw retryable
-  if (failures.length > 0) throw new UnrecoverableError(failures.map((failure) => failure.message).join('; '))
-  return { units, outcomes }
+export type ChannelJobContext = {
+  payload: Payload
+  channel: ChannelPort
+  pauses: ChannelPauses
+  inDoubtPolicy: Record<Urgency, InDoubtPolicy>
+  /** A "sending" unit older than this was interrupted (its job's lock expired), not in progress. */
+  lockMs: number
 }
 
-/** A unit that goes out later on the channel's own queue: handed over unless it is settled already. */
-async function handOff(ctx: ChannelJobContext, unit: PlannedUnit, row: Delivery, event: PipelineEvent, item: ItemSnapshot): Promise<UnitOutcome> {
-  const { channel } = ctx
-  if (row.state === 'sent') return 'already-sent'
-  if (row.state === 'cancelled') return 'cancelled'
-  try {
-    await channel.handOff!(unit, row, event, item)
-  } catch (error) {
-    // The unit could not be queued (an account deleted, a template with no room): the ledger says why.
-    const failure = error instanceof DeliveryError ? error : new DeliveryError(`Could not queue it: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
-    await compareAndSetDelivery(ctx.payload, row.id, SENDABLE_FROM, 'failed', { lastError: failure.message })
-    throw failure
+export type ChannelResult = { units: number; outcomes: Record<string, number>; skipped?: boolean }
+
+/**
+ * A channel job of an event's flow: the event and its item read fresh, the channel run through the
+ * ledger (src/delivery/channel-job.ts), and the run's ending told to BullMQ: a provider's 429 slows
+ * the queue down (rate limit) and credentials refused pause the channel, both putting the job back to
+ * carry on where it stopped; a failure that may pass is retried with backoff; any other fails the job
+ * at once.
+ */
+export async function processChannelJob(job: Job, worker: Worker, ctx: ChannelJobContext): Promise<ChannelResult> {
+  const { payload, channel } = ctx
+  const event = await loadEvent(payload, channelJobSchema.parse(job.data))
+  const item = await loadItem(payload, event)
+  const run = await runChannel(event, item, {
+    ...ctx,
+    ledger: databaseLedger(payload),
+    onUnit: (outcome, { row, first }) => {
+      unitOutcomes.inc({ channel: channel.name, outcome })
+      // The first unit of a publish, sent at its first attempt: how long the statement took to go out here.
+      if (first && outcome === 'sent' && row.attempts === 0 && event.kind === 'publish' && event.committedAt) {
+        publishToFirstDelivery.observe({ channel: channel.name, urgency: event.urgency }, (Date.now() - Date.parse(event.committedAt)) / 1000)
+      }
+    },
+  })
+  if (run.refused) {
+    await ctx.pauses.pause(channel.name, run.refused.message)
+    throw Worker.RateLimitError()
   }
-  return 'handed-off'
+  if (run.slowDownMs !== undefined) {
+    await worker.rateLimit(run.slowDownMs)
+    throw Worker.RateLimitError()
+  }
+  const retryable = run.failures.find((failure) => failure.retryable)
+  if (retryable) throw retryable
+  if (run.failures.length > 0) throw new UnrecoverableError(run.failures.map((failure) => failure.message).join('; '))
+  return { units: run.units, outcomes: run.outcomes, ...(run.skipped ? { skipped: true } : {}) }
 }

@@ -2,9 +2,9 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { escapeHtml } from '@/domain/escape-html'
-import { itemList, itemPath, pager } from '@/lib/site/page-parts'
-import { latestItems, siteContext, urgentStatement } from '@/lib/site/public-items'
-import { sitePage } from '@/lib/site/site-page'
+import { itemList, itemPath, pager } from '@/site/page-parts'
+import { latestItems, siteContext, urgentStatement } from '@/site/public-items'
+import { sitePage } from '@/site/site-page'
 
 export const dynamic = 'force-dynamic'
 

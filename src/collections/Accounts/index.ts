@@ -2,8 +2,8 @@ import type { CollectionConfig } from 'payload'
 
 import { isAdmin } from '@/access/isAdmin'
 import { URGENCIES } from '@/domain/events'
-import { SOCIAL_NETWORKS } from '@/domain/social/fit-post'
-import { scheduleProblem } from '@/domain/social/next-slot'
+import { SOCIAL_NETWORKS } from '@/channels/social/fit-post'
+import { scheduleProblem } from '@/channels/social/next-slot'
 
 import { sealSecret } from './sealSecret'
 

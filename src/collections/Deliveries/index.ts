@@ -3,7 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { isStaff } from '@/access/isStaff'
 import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
-import { DELIVERY_STATES } from '@/domain/ledger'
+import { DELIVERY_STATES } from '@/delivery/ledger'
 
 import { channelPauseEndpoints } from './endpoints/channelPauses'
 import { deliveryEndpoints } from './endpoints/staffActions'

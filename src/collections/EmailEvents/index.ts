@@ -2,9 +2,9 @@ import type { CollectionConfig } from 'payload'
 
 import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
-import { EMAIL_EVENT_TYPES } from '@/domain/email/email-events'
+import { EMAIL_EVENT_TYPES } from '@/channels/email/email-events'
 
-import { receiveSendGridEvents } from './endpoints/receiveSendGridEvents'
+import { receiveSendGridEvents } from '@/channels/email/sendgrid-event-webhook'
 
 /**
  * What SendGrid reported about the messages sent: one row per event, kept once however often SendGrid

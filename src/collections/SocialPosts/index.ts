@@ -4,11 +4,11 @@ import { isEditor } from '@/access/isEditor'
 import { isStaff } from '@/access/isStaff'
 import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
-import { checkPostText, SOCIAL_NETWORKS, type SocialNetwork } from '@/domain/social/fit-post'
-import { SOCIAL_POST_KINDS, SOCIAL_POST_STATES } from '@/domain/social/post-states'
+import { checkPostText, SOCIAL_NETWORKS, type SocialNetwork } from '@/channels/social/fit-post'
+import { SOCIAL_POST_KINDS, SOCIAL_POST_STATES } from '@/channels/social/post-states'
 
-import { socialPostEndpoints } from './endpoints'
-import { followStaffEdit, moveJobAfterEdit } from './staffEdits'
+import { socialPostEndpoints } from '@/channels/social/staff-actions'
+import { followStaffEdit, moveJobAfterEdit } from '@/channels/social/staff-edits'
 
 const readOnly = { readOnly: true }
 

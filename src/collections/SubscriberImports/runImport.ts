@@ -1,8 +1,8 @@
 import { APIError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook } from 'payload'
 
-import { CsvImportError, parseSubscriberCsv, type RejectedRow } from '@/domain/subscribers/csv-import'
+import { CsvImportError, parseSubscriberCsv, type RejectedRow } from '@/subscribers/csv-import'
 import { logger } from '@/lib/logger'
-import { importSubscribers, linkToImport } from '@/lib/subscribers/import-subscribers'
+import { importSubscribers, linkToImport } from '@/subscribers/import-subscribers'
 import { relationId } from '@/lib/relation-id'
 
 /** How many rejected rows the report keeps, with their reasons; the count is always complete. */

@@ -5,7 +5,7 @@ import { isAdmin, isAdminField } from '@/access/isAdmin'
 import { isStaff } from '@/access/isStaff'
 import { ROLES } from '@/access/roles'
 import { getEnv } from '@/lib/env'
-import { sessionCookies } from '@/lib/session-policy'
+import { sessionCookies } from '@/lib/http/session-policy'
 
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
 import { forgiveSuccessfulSignIn, limitSignInsPerAddress } from './hooks/limitSignInsPerAddress'

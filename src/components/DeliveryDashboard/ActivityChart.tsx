@@ -1,6 +1,6 @@
 import React from 'react'
 
-import type { SeriesName } from '@/lib/ops/delivery-dashboard-data'
+import type { SeriesName } from '@/ops/delivery-dashboard-data'
 
 const COLORS: Record<SeriesName, string> = {
   'emails sent': '#0b57d0',

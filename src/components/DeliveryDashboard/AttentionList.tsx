@@ -4,9 +4,9 @@ import { useConfig } from '@payloadcms/ui'
 import { useRouter } from 'next/navigation'
 import React, { useState } from 'react'
 
-import type { DeliveryDashboardData } from '@/lib/ops/delivery-dashboard-data'
+import type { DeliveryDashboardData } from '@/ops/delivery-dashboard-data'
 
-import { actOnDelivery, type DeliveryAction, DeliveryActionButtons } from '../DeliveryActions'
+import { actOnDelivery, type DeliveryAction, DeliveryActionButtons } from '@/components/DeliveryActions'
 
 /** The units that need staff (failed, in doubt), with the reason and the actions the ledger allows. */
 export function AttentionList({ units }: { units: DeliveryDashboardData['attention'] }) {

@@ -4,7 +4,7 @@ import { Button, useConfig } from '@payloadcms/ui'
 import { useRouter } from 'next/navigation'
 import React, { useState } from 'react'
 
-import type { DeliveryDashboardData } from '@/lib/ops/delivery-dashboard-data'
+import type { DeliveryDashboardData } from '@/ops/delivery-dashboard-data'
 
 /** Events the pipeline never finished (the relay's own handback did not help), each with "Send again". */
 export function UnfinishedEvents({ events }: { events: DeliveryDashboardData['unfinished'] }) {

@@ -2,10 +2,10 @@ import type { AdminViewServerProps } from 'payload'
 import React from 'react'
 
 import { hasRole } from '@/access/roles'
-import { type DashboardWindow, deliveryDashboardData } from '@/lib/ops/delivery-dashboard-data'
+import { type DashboardWindow, deliveryDashboardData } from '@/ops/delivery-dashboard-data'
 
-import { adminPage } from '../AdminPage'
-import { PausedChannels } from '../DistributionPanel/PausedChannels'
+import { adminPage } from '@/components/AdminPage'
+import { PausedChannels } from '@/components/DistributionPanel/PausedChannels'
 import { ActivityChart } from './ActivityChart'
 import { AttentionList } from './AttentionList'
 import { AutoRefresh } from './AutoRefresh'

@@ -2,9 +2,9 @@
 
 import React, { useCallback, useState } from 'react'
 
-import type { CampaignStats } from '@/lib/email/campaign-stats'
+import type { CampaignStats } from '@/channels/email/campaign-stats'
 
-import { usePolling } from '../usePolling'
+import { usePolling } from '@/components/usePolling'
 
 /** What SendGrid reported, in the order a message lives through it; people counted once each. */
 const ROWS = [

@@ -3,9 +3,9 @@
 import { Button } from '@payloadcms/ui'
 import React, { useCallback, useState } from 'react'
 
-import type { ChannelPause } from '@/lib/channel-pause'
+import type { ChannelPause } from '@/jobs/channel-pauses'
 
-import { usePolling } from '../usePolling'
+import { usePolling } from '@/components/usePolling'
 
 /**
  * Channels paused because a provider refused our credentials: the reason, since when, and (once the

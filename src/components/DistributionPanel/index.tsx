@@ -5,8 +5,8 @@ import React, { useCallback, useState } from 'react'
 
 import type { Delivery } from '@/payload-types'
 
-import { actOnDelivery, type DeliveryAction, DeliveryActionButtons } from '../DeliveryActions'
-import { usePolling } from '../usePolling'
+import { actOnDelivery, type DeliveryAction, DeliveryActionButtons } from '@/components/DeliveryActions'
+import { usePolling } from '@/components/usePolling'
 import { EmailCampaigns } from './EmailCampaigns'
 import { PausedChannels } from './PausedChannels'
 import { summarise, type EventSummary } from './summarise'

@@ -1,6 +1,6 @@
 import { logger } from '@/lib/logger'
-import { type Limit, overLimit } from '@/lib/rate-limits'
-import type { SiteContext } from '@/lib/site/site-page'
+import { type Limit, overLimit } from '@/lib/http/rate-limits'
+import type { SiteContext } from '@/site/site-page'
 
 import { clientIp } from './client-ip'
 import { page } from './simple-page'

@@ -1,5 +1,5 @@
 import type { Env } from '@/lib/env'
-import { servedOverHttps } from '@/lib/session-policy'
+import { servedOverHttps } from '@/lib/http/session-policy'
 
 /** A year; browsers ignore the header over plain http, and it is only sent when the site is https. */
 const HSTS = 'max-age=31536000'

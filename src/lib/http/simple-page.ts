@@ -1,5 +1,5 @@
 import { escapeHtml } from '@/domain/escape-html'
-import { siteDocument, sitePageHeaders, type SiteContext } from '@/lib/site/site-page'
+import { siteDocument, sitePageHeaders, type SiteContext } from '@/site/site-page'
 
 /**
  * A page for one person (a confirmation, their preferences, leaving the list), in the site's look:

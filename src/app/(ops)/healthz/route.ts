@@ -1,4 +1,4 @@
-import { liveness } from '@/lib/ops/probes'
+import { liveness } from '@/ops/probes'
 
 export const dynamic = 'force-dynamic'
 

@@ -2,8 +2,8 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { getEnv } from '@/lib/env'
-import { appQueues } from '@/lib/ops/app-queues'
-import { metricsText } from '@/lib/ops/probes'
+import { appQueues } from '@/ops/app-queues'
+import { metricsText } from '@/ops/probes'
 
 export const dynamic = 'force-dynamic'
 

@@ -2,8 +2,8 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { appRedis } from '@/lib/app-redis'
-import { databaseCheck, redisCheck } from '@/lib/ops/health'
-import { readiness } from '@/lib/ops/probes'
+import { databaseCheck, redisCheck } from '@/ops/health'
+import { readiness } from '@/ops/probes'
 
 export const dynamic = 'force-dynamic'
 

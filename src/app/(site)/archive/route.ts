@@ -1,9 +1,9 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { itemList, pageNumber, pager } from '@/lib/site/page-parts'
-import { latestItems, siteContext } from '@/lib/site/public-items'
-import { sitePage } from '@/lib/site/site-page'
+import { itemList, pageNumber, pager } from '@/site/page-parts'
+import { latestItems, siteContext } from '@/site/public-items'
+import { sitePage } from '@/site/site-page'
 
 export const dynamic = 'force-dynamic'
 

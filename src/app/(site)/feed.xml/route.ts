@@ -1,4 +1,4 @@
-import { feedRoute } from '../_feeds/feed-route'
+import { feedRoute } from '@/app/(site)/_feeds/feed-route'
 
 // Served from the bytes the worker stored, never rendered at build time.
 export const dynamic = 'force-dynamic'

@@ -1,6 +1,6 @@
 import { escapeHtml } from '@/domain/escape-html'
 import { page } from '@/lib/http/simple-page'
-import type { SiteContext } from '@/lib/site/site-page'
+import type { SiteContext } from '@/site/site-page'
 
 export type TopicChoice = { slug: string; name: string; chosen: boolean }
 

@@ -6,8 +6,8 @@ import { getEnv } from '@/lib/env'
 import { BodyTooLarge, boundedText, FORM_BODY_LIMIT } from '@/lib/http/bounded-body'
 import { overPageLimit } from '@/lib/http/page-limits'
 import { logger } from '@/lib/logger'
-import { siteContext } from '@/lib/site/public-items'
-import { subscriberToken, verifySubscriberToken } from '@/lib/subscriber-tokens'
+import { siteContext } from '@/site/public-items'
+import { subscriberToken, verifySubscriberToken } from '@/subscribers/tokens'
 
 import { invalidLink, noLongerSubscribed, preferencesForm } from './preferences-pages'
 

@@ -5,9 +5,9 @@ import { escapeHtml } from '@/domain/escape-html'
 import { BodyTooLarge, boundedText } from '@/lib/http/bounded-body'
 import { clientIp } from '@/lib/http/client-ip'
 import { logger } from '@/lib/logger'
-import { siteContext } from '@/lib/site/public-items'
-import { sitePage } from '@/lib/site/site-page'
-import { MAX_SIGN_UP_BYTES, signUp, signUpRequest } from '@/lib/subscribers/sign-up'
+import { siteContext } from '@/site/public-items'
+import { sitePage } from '@/site/site-page'
+import { MAX_SIGN_UP_BYTES, signUp, signUpRequest } from '@/subscribers/sign-up'
 
 export const dynamic = 'force-dynamic'
 

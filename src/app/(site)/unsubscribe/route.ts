@@ -5,8 +5,8 @@ import { getEnv } from '@/lib/env'
 import { BodyTooLarge, boundedText, FORM_BODY_LIMIT } from '@/lib/http/bounded-body'
 import { overPageLimit } from '@/lib/http/page-limits'
 import { logger } from '@/lib/logger'
-import { siteContext } from '@/lib/site/public-items'
-import { verifySubscriberToken } from '@/lib/subscriber-tokens'
+import { siteContext } from '@/site/public-items'
+import { verifySubscriberToken } from '@/subscribers/tokens'
 
 import { confirmPage, donePage, invalidLink, tooLargePage, tryAgainPage } from './unsubscribe-pages'
 

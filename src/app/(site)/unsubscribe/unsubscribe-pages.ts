@@ -1,6 +1,6 @@
 import { escapeHtml } from '@/domain/escape-html'
 import { page } from '@/lib/http/simple-page'
-import type { SiteContext } from '@/lib/site/site-page'
+import type { SiteContext } from '@/site/site-page'
 
 export const invalidLink = (site: SiteContext | undefined) =>
   page(site, 400, 'This link does not work', '<p>The unsubscribe link is incomplete or has been altered. Please use the link from the most recent email you received.</p>')

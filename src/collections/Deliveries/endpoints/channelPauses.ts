@@ -1,7 +1,7 @@
 import type { Endpoint, Payload, PayloadHandler } from 'payload'
 
 import { appRedis } from '@/lib/app-redis'
-import { ChannelPauses } from '@/lib/channel-pause'
+import { ChannelPauses } from '@/jobs/channel-pauses'
 import { getEnv } from '@/lib/env'
 import { installationNamespace } from '@/lib/installation'
 import { refusalUnless } from '@/lib/http/refusal'

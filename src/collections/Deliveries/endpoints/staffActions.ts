@@ -1,9 +1,9 @@
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 
 import { refusalUnless } from '@/lib/http/refusal'
-import { compareAndSetDelivery } from '@/lib/ledger'
+import { compareAndSetDelivery } from '@/lib/ledger-store'
 import { logger } from '@/lib/logger'
-import { redeliverEvent } from '@/lib/redeliver'
+import { redeliverEvent } from '@/collections/OutboxEvents/redeliver-event'
 import type { Delivery } from '@/payload-types'
 
 type Outcome = { status: number; message: string }

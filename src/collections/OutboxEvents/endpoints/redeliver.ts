@@ -2,7 +2,7 @@ import type { Endpoint, PayloadHandler } from 'payload'
 
 import { refusalUnless } from '@/lib/http/refusal'
 import { logger } from '@/lib/logger'
-import { redeliverEvent } from '@/lib/redeliver'
+import { redeliverEvent } from '@/collections/OutboxEvents/redeliver-event'
 
 /**
  * POST /api/outbox-events/:id/redeliver: hands an event the pipeline never finished back to the relay

@@ -5,8 +5,8 @@ import { getEnv } from '@/lib/env'
 import { overPageLimit } from '@/lib/http/page-limits'
 import { page } from '@/lib/http/simple-page'
 import { logger } from '@/lib/logger'
-import { siteContext } from '@/lib/site/public-items'
-import { verifySubscriberToken } from '@/lib/subscriber-tokens'
+import { siteContext } from '@/site/public-items'
+import { verifySubscriberToken } from '@/subscribers/tokens'
 
 /**
  * GET /api/subscribers/confirm?token=…: the one click in the confirmation message. Confirms a pending

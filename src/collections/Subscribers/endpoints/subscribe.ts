@@ -3,7 +3,7 @@ import type { PayloadHandler, PayloadRequest } from 'payload'
 import { BodyTooLarge, boundedText } from '@/lib/http/bounded-body'
 import { clientIp } from '@/lib/http/client-ip'
 import { logger } from '@/lib/logger'
-import { MAX_SIGN_UP_BYTES, signUp, signUpRequest, type SignUpInput } from '@/lib/subscribers/sign-up'
+import { MAX_SIGN_UP_BYTES, signUp, signUpRequest, type SignUpInput } from '@/subscribers/sign-up'
 
 const answer = (status: number, message: string, headers: Record<string, string> = {}) => Response.json({ message }, { status, headers })
 

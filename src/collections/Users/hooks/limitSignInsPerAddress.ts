@@ -2,7 +2,7 @@ import { APIError, type CollectionAfterLoginHook, type CollectionBeforeOperation
 
 import { clientIp } from '@/lib/http/client-ip'
 import { logger } from '@/lib/logger'
-import { giveBack, type Limit, overLimit } from '@/lib/rate-limits'
+import { giveBack, type Limit, overLimit } from '@/lib/http/rate-limits'
 
 /**
  * Per network address, beside the per-account lock (maxLoginAttempts): failed sign-ins (a success

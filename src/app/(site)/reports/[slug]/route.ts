@@ -1,4 +1,4 @@
-import { itemRoute } from '@/lib/site/item-route'
+import { itemRoute } from '@/site/item-route'
 
 export const dynamic = 'force-dynamic'
 

@@ -3,9 +3,9 @@ import { getPayload } from 'payload'
 
 import { escapeHtml } from '@/domain/escape-html'
 import { canMatchText } from '@/lib/database-text'
-import { itemList, pageNumber, pager } from '@/lib/site/page-parts'
-import { latestItems, siteContext } from '@/lib/site/public-items'
-import { notFoundPage, sitePage } from '@/lib/site/site-page'
+import { itemList, pageNumber, pager } from '@/site/page-parts'
+import { latestItems, siteContext } from '@/site/public-items'
+import { notFoundPage, sitePage } from '@/site/site-page'
 import type { Topic } from '@/payload-types'
 
 export const dynamic = 'force-dynamic'

@@ -3,7 +3,7 @@ import { getPayload } from 'payload'
 
 import { hasRole } from '@/access/roles'
 import { logger } from '@/lib/logger'
-import { queueDashboard } from '@/lib/ops/queue-dashboard'
+import { queueDashboard } from '@/ops/queue-dashboard'
 
 export const dynamic = 'force-dynamic'
 

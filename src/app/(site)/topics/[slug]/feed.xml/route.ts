@@ -1,4 +1,4 @@
-import { topicFeedRoute } from '../../../_feeds/feed-route'
+import { topicFeedRoute } from '@/app/(site)/_feeds/feed-route'
 
 // Served from the bytes the worker stored, never rendered at build time.
 export const dynamic = 'force-dynamic'
