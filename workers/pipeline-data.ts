@@ -3,6 +3,7 @@ import { NotFound, type Payload } from 'payload'
 import { DeliveryError } from '../src/delivery/errors'
 import type { PipelineEvent } from '../src/domain/events'
 import type { ItemSnapshot } from '../src/delivery/ports'
+import { relationId } from '../src/lib/relation-id'
 
 /**
  * The outbox event a job is about, which must be the event the job was made for: the same row id
@@ -46,10 +47,11 @@ export async function loadItem(payload: Payload, event: PipelineEvent, fallbackT
       summary: doc.summary,
       urgency: 'urgency' in doc && doc.urgency === 'urgent' ? 'urgent' : 'standard',
       channels: 'channels' in doc && doc.channels ? doc.channels : {},
+      topics: (doc.topics ?? []).map((topic) => String(relationId(topic))),
       live: doc._status === 'published',
     }
   } catch (error) {
     if (!(error instanceof NotFound)) throw error
-    return { id: event.itemId, collection: event.collection, title: fallbackTitle, slug: '', summary: '', urgency: event.urgency, channels: {}, live: false }
+    return { id: event.itemId, collection: event.collection, title: fallbackTitle, slug: '', summary: '', urgency: event.urgency, channels: {}, topics: [], live: false }
   }
 }

@@ -10,18 +10,25 @@ export type ItemSnapshot = {
   urgency: PipelineEvent['urgency']
   /** The item's per-channel switches (announcements); reports go to every channel. */
   channels: Record<string, boolean | null | undefined>
+  /** The ids of the item's topics. */
+  topics: string[]
   live: boolean
 }
 
 /** What a channel's reconcile found: how many things it checked, and the ones it had to bring up to date. */
 export type Reconciled = { checked: number; repaired: string[] }
 
-/** One unit of delivery as a channel plans it: a feed build, an email batch, a social post. */
-export type PlannedUnit = {
-  /** Unique within the event and channel, stable across retries (e.g. "batch-0007", "mastodon-main"). */
+/**
+ * One unit of delivery as a channel plans it: a feed build, an email batch, a social post. `data` says
+ * what the unit is in the channel's own terms and comes back to `deliver` and `handOff` as planned, so
+ * no key is ever parsed to find out.
+ */
+export type PlannedUnit<Data = unknown> = {
+  /** Unique within the event and channel, stable across retries (e.g. "batch-00007", "post-12"). */
   key: string
   /** How many things the unit carries (recipients in a batch), for progress such as 4,000 / 12,000. */
   size?: number
+  data: Data
 }
 
 export type DeliveryReceipt = {
@@ -33,7 +40,7 @@ export type DeliveryReceipt = {
  * A channel: where an event goes. Its adapter does the I/O, the worker's generic channel processor
  * drives it through the ledger, and its `name` is the ledger kind. Adapters throw DeliveryError.
  */
-export interface ChannelPort {
+export interface ChannelPort<Data = unknown> {
   readonly name: string
   /** How many of one event's units may be delivered at once (email batches); one when unset. */
   readonly unitConcurrency?: number
@@ -45,21 +52,21 @@ export interface ChannelPort {
   /** Whether this event, for this item, goes to this channel at all. */
   handles(event: PipelineEvent, item: ItemSnapshot): boolean
   /** The units this event becomes on this channel. Called again on retries: must return the same keys. */
-  plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
+  plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit<Data>[]>
   /** Delivers one unit now. A channel has this or `handOff`. */
-  deliver?(unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt>
+  deliver?(unit: PlannedUnit<Data>, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt>
   /**
    * For channels whose units go out later, on queues of their own (a social post at its account's
    * slot): makes sure the unit is waiting there. The unit stays pending in the ledger until that queue
    * delivers it. Called again on retries and redeliveries: must be idempotent.
    */
-  handOff?(unit: PlannedUnit, ledgerRow: { id: number | string; state: string }, event: PipelineEvent, item: ItemSnapshot): Promise<void>
+  handOff?(unit: PlannedUnit<Data>, ledgerRow: { id: number | string; state: string }, event: PipelineEvent, item: ItemSnapshot): Promise<void>
   /**
    * Units that exist only once the planned ones have run, such as the hub pings a feed rebuild owes
    * for the feeds it changed. Asked after the planned units, on every attempt, and answered from
    * durable state so a retry after a crash finds the same units.
    */
-  followUps?(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]>
+  followUps?(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit<Data>[]>
   /**
    * Brings what the channel keeps up to date with the database: before the worker takes jobs, for
    * content that changed while no worker ran (a seed, a restore, an upgrade), and again at the

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+import type { ChannelRegistration } from '../../src/jobs/channel-registration'
 import { getEnv } from '../../src/lib/env'
 import { logger } from '../../src/lib/logger'
 import { startPipeline, type Pipeline } from '../../workers/pipeline'
@@ -21,12 +22,15 @@ export const FAST_PIPELINE = {
 
 export type TestPipeline = TestPayload & { pipeline: Pipeline; logFile: string }
 
-/** Payload plus the worker pipeline in this process, the log channel appending to a file in the data dir. */
-export async function startTestPipeline(env: Record<string, string> = {}): Promise<TestPipeline> {
+/**
+ * Payload plus the worker pipeline in this process, the log channel appending to a file in the data
+ * dir; `registry` replaces the channels the worker knows (a test's own channel beside them).
+ */
+export async function startTestPipeline(env: Record<string, string> = {}, registry?: ChannelRegistration[]): Promise<TestPipeline> {
   const ctx = await startTestPayload({ ...FAST_PIPELINE, ...env })
   const logFile = path.join(ctx.dataDir, 'log-channel', 'deliveries.jsonl')
   fs.mkdirSync(path.dirname(logFile))
-  const pipeline = await startPipeline(ctx.payload, { ...getEnv(), LOG_CHANNEL_FILE: logFile }, logger)
+  const pipeline = await startPipeline(ctx.payload, { ...getEnv(), LOG_CHANNEL_FILE: logFile }, logger, registry)
   return {
     ...ctx,
     pipeline,

@@ -131,14 +131,14 @@ describe('a unit interrupted mid-send', () => {
 
   it('is held in doubt for staff when the item is standard', async () => {
     const { row, event, item } = await interrupted('standard')
-    expect(await deliverUnit(row, () => channel().deliver({ key: 'line' }, event, item), context())).toBe('held-in-doubt')
+    expect(await deliverUnit(row, () => channel().deliver({ key: 'line', data: undefined }, event, item), context())).toBe('held-in-doubt')
     expect(await reload(row.id)).toMatchObject({ state: 'in_doubt', attempts: 1, lastError: INTERRUPTED_MESSAGE })
     expect(linesFor(Number(event.id))).toEqual([])
   })
 
   it('is sent again at once when the item is urgent', async () => {
     const { row, event, item } = await interrupted('urgent')
-    expect(await deliverUnit(row, () => channel().deliver({ key: 'line' }, event, item), context())).toBe('sent')
+    expect(await deliverUnit(row, () => channel().deliver({ key: 'line', data: undefined }, event, item), context())).toBe('sent')
     expect(await reload(row.id)).toMatchObject({ state: 'sent', attempts: 2, lastError: null })
     expect(linesFor(Number(event.id))).toHaveLength(1)
   })
@@ -146,7 +146,7 @@ describe('a unit interrupted mid-send', () => {
   it('is left alone while its sender may still be working (younger than the lock)', async () => {
     const { row, event, item } = await interrupted('urgent')
     await payload.update({ collection: 'deliveries', id: row.id, data: { sendingAt: new Date().toISOString() } })
-    expect(await deliverUnit(await reload(row.id), () => channel().deliver({ key: 'line' }, event, item), context())).toBe('taken')
+    expect(await deliverUnit(await reload(row.id), () => channel().deliver({ key: 'line', data: undefined }, event, item), context())).toBe('taken')
     expect((await reload(row.id)).state).toBe('sending')
   })
 

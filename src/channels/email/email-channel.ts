@@ -4,11 +4,13 @@ import { ValidationError, type Payload } from 'payload'
 import type { BatchRange } from '@/channels/email/audience'
 import { type EmailMessage, emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '@/channels/email/email-message'
 import { DeliveryError } from '@/delivery/errors'
+import { unitKey } from '@/delivery/ledger'
 import type { PipelineEvent } from '@/domain/events'
 import type { ChannelPort, DeliveryReceipt, ItemSnapshot, PlannedUnit } from '@/delivery/ports'
 import { type ItemForEmail, itemForEmail } from '@/channels/email/email-content'
 import { batchRecipients, planBatches } from '@/channels/email/recipients'
 import type { Env } from '@/lib/env'
+import { relationId } from '@/lib/relation-id'
 import { emailsAccepted } from '@/ops/metrics'
 import { siteBaseUrl } from '@/site/site-url'
 import { subscriberToken } from '@/subscribers/tokens'
@@ -24,15 +26,16 @@ const PREPARED_TTL_MS = 15_000
 
 type CampaignAudience = Pick<Campaign, 'kind' | 'urgency' | 'topics' | 'snapshotAt' | 'recipients' | 'batches' | 'original'>
 
+/** An email unit: one batch of the event's campaign, by its place in the campaign. */
+type BatchUnit = { batch: number }
 const batchKey = (index: number) => `batch-${String(index).padStart(5, '0')}`
-const BATCH_KEY = /^batch-(\d{5})$/
 
 /**
  * The email channel: a publish becomes one campaign (its audience fixed when the campaign is
  * created), cut into batches of at most EMAIL_BATCH_SIZE subscribers, each batch one SendGrid request
  * and one ledger unit, so a retry never sends a batch the ledger records as sent.
  */
-export class EmailChannel implements ChannelPort {
+export class EmailChannel implements ChannelPort<BatchUnit> {
   readonly name = 'email'
   readonly unitConcurrency: number
   private readonly preparedByEvent = new LRUCache<string, Prepared>({ max: 100, ttl: PREPARED_TTL_MS })
@@ -54,15 +57,14 @@ export class EmailChannel implements ChannelPort {
     return event.kind === 'publish' || (event.kind === 'update' && event.notify === true)
   }
 
-  async plan(event: PipelineEvent): Promise<PlannedUnit[]> {
+  async plan(event: PipelineEvent): Promise<PlannedUnit<BatchUnit>[]> {
     const campaign = await this.campaignFor(event)
-    return (campaign.batches as BatchRange[]).map((batch, index) => ({ key: batchKey(index), size: batch.count }))
+    return (campaign.batches as BatchRange[]).map((batch, index) => ({ key: batchKey(index), size: batch.count, data: { batch: index } }))
   }
 
-  async deliver(unit: PlannedUnit, event: PipelineEvent): Promise<DeliveryReceipt> {
-    const index = Number(BATCH_KEY.exec(unit.key)?.[1] ?? NaN)
+  async deliver(unit: PlannedUnit<BatchUnit>, event: PipelineEvent): Promise<DeliveryReceipt> {
     const { campaign, site, siteUrl, message } = await this.prepared(event)
-    const batch = (campaign.batches as BatchRange[])[index]
+    const batch = (campaign.batches as BatchRange[])[unit.data.batch]
     if (!batch) throw new DeliveryError(`Campaign ${campaign.id} has no ${unit.key}`, { retryable: false })
     if (!site.senderEmail) throw new DeliveryError('No sender address: set "Sender email" in the Site settings, then retry.', { retryable: false })
 
@@ -128,16 +130,16 @@ export class EmailChannel implements ChannelPort {
     })
     const alert = docs[0]
     if (!alert) return { kind: 'correction', urgency: item.urgent ? 'urgent' : 'standard', topics: item.topicIds, snapshotAt: new Date().toISOString(), recipients: 0, batches: [] }
-    const alertEvent = typeof alert.event === 'object' ? alert.event.id : alert.event
+    const alertEvent = await this.payload.findByID({ collection: 'outbox-events', id: relationId(alert.event)!, depth: 0 })
     const sent = await this.payload.find({
       collection: 'deliveries',
-      where: { event: { equals: alertEvent }, channel: { equals: this.name }, state: { equals: 'sent' } },
+      where: { event: { equals: alertEvent.id }, channel: { equals: this.name }, state: { equals: 'sent' } },
       depth: 0,
       pagination: false,
       select: { unitKey: true },
     })
-    const sentBatches = new Set(sent.docs.map((row) => Number(/batch-(\d{5})$/.exec(row.unitKey)?.[1])))
-    const batches = (alert.batches as BatchRange[]).filter((_, index) => sentBatches.has(index))
+    const sentKeys = new Set(sent.docs.map((row) => row.unitKey))
+    const batches = (alert.batches as BatchRange[]).filter((_, index) => sentKeys.has(unitKey(alertEvent, this.name, batchKey(index))))
     return {
       kind: 'correction',
       original: alert.id,

@@ -14,7 +14,8 @@ import type { Feed as FeedRow } from '@/payload-types'
 
 import type { WebSubHub } from './websub-hub'
 
-const PING_KEY = /^ping-(.+)-(rss|atom|json)-g(\d+)$/
+/** A feed unit: the rebuild of every feed the event can change, or one hub ping for one changed feed and format. */
+type FeedUnit = { kind: 'rebuild' } | { kind: 'ping'; scope: string; format: FeedFormat }
 
 /**
  * The feeds channel. Every event rebuilds the feeds it can change (one `rebuild` unit); builds of one
@@ -22,7 +23,7 @@ const PING_KEY = /^ping-(.+)-(rss|atom|json)-g(\d+)$/
  * format, each its own ledger unit (`ping-<scope>-<format>-g<generation>`), found again from the
  * feed rows if the worker stops in between.
  */
-export class FeedChannel implements ChannelPort {
+export class FeedChannel implements ChannelPort<FeedUnit> {
   readonly name = 'feeds'
   // A rebuild reads everything from the database and a ping only says "look again": repeats are harmless.
   readonly idempotent = true
@@ -39,11 +40,11 @@ export class FeedChannel implements ChannelPort {
     return true
   }
 
-  async plan(): Promise<PlannedUnit[]> {
-    return [{ key: 'rebuild' }]
+  async plan(): Promise<PlannedUnit<FeedUnit>[]> {
+    return [{ key: 'rebuild', data: { kind: 'rebuild' } }]
   }
 
-  async followUps(event: PipelineEvent): Promise<PlannedUnit[]> {
+  async followUps(event: PipelineEvent): Promise<PlannedUnit<FeedUnit>[]> {
     if (!this.hub) return []
     const { docs } = await this.payload.find({
       collection: 'feeds',
@@ -53,12 +54,12 @@ export class FeedChannel implements ChannelPort {
       sort: 'scope',
       select: { scope: true, generation: true },
     })
-    return docs.flatMap((feed) => FEED_FORMATS.map((format) => ({ key: `ping-${feed.scope}-${format}-g${feed.generation ?? 0}` })))
+    return docs.flatMap((feed) => FEED_FORMATS.map((format) => ({ key: `ping-${feed.scope}-${format}-g${feed.generation ?? 0}`, data: { kind: 'ping' as const, scope: feed.scope, format } })))
   }
 
-  async deliver(unit: PlannedUnit, event: PipelineEvent): Promise<DeliveryReceipt> {
+  async deliver(unit: PlannedUnit<FeedUnit>, event: PipelineEvent): Promise<DeliveryReceipt> {
     try {
-      return unit.key === 'rebuild' ? await this.rebuild(event) : await this.ping(unit.key)
+      return unit.data.kind === 'rebuild' ? await this.rebuild(event) : await this.ping(unit.data.scope, unit.data.format)
     } catch (error) {
       if (error instanceof DeliveryError) throw error
       throw new DeliveryError(`Feed ${unit.key} failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error })
@@ -100,14 +101,12 @@ export class FeedChannel implements ChannelPort {
     return { changed, rewritten, checked: scopes.length }
   }
 
-  private async ping(key: string): Promise<DeliveryReceipt> {
-    const match = PING_KEY.exec(key)
-    if (!match || !this.hub) throw new DeliveryError(`Unknown feed unit ${key}`, { retryable: false })
-    const [, scope, format] = match
+  private async ping(scope: string, format: FeedFormat): Promise<DeliveryReceipt> {
+    if (!this.hub) throw new DeliveryError('No WebSub hub is configured (WEBSUB_HUB_URL): nothing to ping', { retryable: false })
     // Only the path: the row also holds the feed's bytes, megabytes for a long feed.
     const feed = await this.payload.db.findOne<FeedRow>({ collection: 'feeds', where: { scope: { equals: scope } }, select: { path: true } })
     if (!feed) throw new DeliveryError(`Feed ${scope} no longer exists`, { retryable: false })
     const { siteUrl } = await feedSettings(this.payload, this.env)
-    return { detail: await this.hub.publish(feedUrl({ siteUrl, path: feed.path ?? '' }, format as FeedFormat)) }
+    return { detail: await this.hub.publish(feedUrl({ siteUrl, path: feed.path ?? '' }, format)) }
   }
 }

@@ -27,7 +27,7 @@ export class LogChannel implements ChannelPort {
   }
 
   async plan(): Promise<PlannedUnit[]> {
-    return [{ key: 'line' }]
+    return [{ key: 'line', data: undefined }]
   }
 
   async deliver(unit: PlannedUnit, event: PipelineEvent, item: ItemSnapshot): Promise<DeliveryReceipt> {

@@ -23,8 +23,13 @@ import { relationId } from '@/lib/relation-id'
 
 export type SocialEnv = Pick<Env, 'PUBLIC_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>
 
-type Unit = { kind: 'post' | 'correction' | 'removal'; id: string }
-const UNIT_KEY = /^(post|correction|removal)-(.+)$/
+/**
+ * A social unit: the statement's post on one account, a correction replying to a post that went out,
+ * or the deletion of a post when its item is withdrawn. Its key is its kind and the account's or the
+ * post's id.
+ */
+type SocialUnit = { kind: 'post'; accountId: number | string } | { kind: 'correction' | 'removal'; postId: number | string }
+const planned = (data: SocialUnit): PlannedUnit<SocialUnit> => ({ key: `${data.kind}-${data.kind === 'post' ? data.accountId : data.postId}`, data })
 
 const topicIds = (topics: ({ id: number } | number)[] | null | undefined): string[] => (topics ?? []).map((topic) => String(relationId(topic)))
 
@@ -36,7 +41,7 @@ const topicIds = (topics: ({ id: number } | number)[] | null | undefined): strin
  * replies to each post that went out. A retraction cancels what waits and deletes what was posted;
  * an expiry cancels the standard posts still waiting.
  */
-export class SocialChannel implements ChannelPort {
+export class SocialChannel implements ChannelPort<SocialUnit> {
   readonly name = 'social'
   readonly unitConcurrency = 4
 
@@ -52,27 +57,27 @@ export class SocialChannel implements ChannelPort {
     return item.live && (event.kind === 'publish' || event.kind === 'update')
   }
 
-  async plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit[]> {
-    if (event.kind === 'publish') return (await this.accountsFor(item)).map((account) => ({ key: `post-${account.id}` }))
+  async plan(event: PipelineEvent, item: ItemSnapshot): Promise<PlannedUnit<SocialUnit>[]> {
+    if (event.kind === 'publish') return (await this.accountsFor(item)).map((account) => planned({ kind: 'post', accountId: account.id }))
     const posts = await this.postsOf(item)
     if (event.kind === 'update') {
       await this.rewriteWaiting(posts, item)
-      return event.notify ? posts.filter((post) => post.kind === 'statement' && post.state === 'posted').map((post) => ({ key: `correction-${post.id}` })) : []
+      return event.notify ? posts.filter((post) => post.kind === 'statement' && post.state === 'posted').map((post) => planned({ kind: 'correction', postId: post.id })) : []
     }
     if (event.kind === 'retract') {
       for (const post of posts) await cancelPost(this.payload, post, 'The item was withdrawn before this post went out.', this.queueFor)
-      return posts.filter((post) => post.state === 'posted' || post.state === 'deleted').map((post) => ({ key: `removal-${post.id}` }))
+      return posts.filter((post) => post.state === 'posted' || post.state === 'deleted').map((post) => planned({ kind: 'removal', postId: post.id }))
     }
     // Expiry: the statement is no longer current; a standard post still waiting for its slot is moot.
     for (const post of posts) if (post.urgency === 'standard' && post.kind === 'statement') await cancelPost(this.payload, post, 'The item expired before this post went out.', this.queueFor)
     return []
   }
 
-  async handOff(unit: PlannedUnit, ledgerRow: { id: number | string; state: string }, event: PipelineEvent, item: ItemSnapshot): Promise<void> {
-    const { kind, id } = parseUnit(unit.key)
+  async handOff(unit: PlannedUnit<SocialUnit>, ledgerRow: { id: number | string; state: string }, event: PipelineEvent, item: ItemSnapshot): Promise<void> {
+    const { data } = unit
     const key = unitKey(event, this.name, unit.key)
-    if (kind === 'removal') {
-      const post = await this.payload.findByID({ collection: 'social-posts', id, depth: 0 })
+    if (data.kind === 'removal') {
+      const post = await this.payload.findByID({ collection: 'social-posts', id: data.postId, depth: 0 })
       if (post.state === 'deleted') {
         await compareAndSetDelivery(this.payload, ledgerRow.id, ['pending', 'failed'], 'sent', { sentAt: new Date(), detail: 'Already deleted from the network.' })
         return
@@ -82,9 +87,9 @@ export class SocialChannel implements ChannelPort {
     }
     const post =
       (await this.existing(key)) ??
-      (kind === 'post'
-        ? await this.createStatement(key, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'accounts', id, depth: 0 }))
-        : await this.createCorrection(key, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'social-posts', id, depth: 0 })))
+      (data.kind === 'post'
+        ? await this.createStatement(key, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'accounts', id: data.accountId, depth: 0 }))
+        : await this.createCorrection(key, ledgerRow.id, event, item, await this.payload.findByID({ collection: 'social-posts', id: data.postId, depth: 0 })))
     // A failed post handed over again is staff retrying it: it is scheduled again, now if its time has passed.
     if (post.state === 'failed') {
       const at = new Date(Math.max(Date.now(), Date.parse(post.scheduledAt)))
@@ -96,8 +101,7 @@ export class SocialChannel implements ChannelPort {
   /** Enabled accounts that post this item's urgency and, when they name topics, one of its topics. */
   private async accountsFor(item: ItemSnapshot): Promise<Account[]> {
     const { docs } = await this.payload.find({ collection: 'accounts', where: { enabled: { equals: true } }, depth: 0, limit: 0, pagination: false })
-    const doc = await this.payload.findByID({ collection: item.collection, id: item.id, depth: 0 })
-    const itemTopics = new Set(topicIds(doc.topics))
+    const itemTopics = new Set(item.topics)
     return docs.filter((account) => {
       if (!(account.urgencies ?? []).includes(item.urgency)) return false
       const wanted = topicIds(account.topics)
@@ -210,10 +214,4 @@ export class SocialChannel implements ChannelPort {
       await this.payload.update({ collection: 'social-posts', id: post.id, depth: 0, data: composed })
     }
   }
-}
-
-function parseUnit(key: string): Unit {
-  const match = UNIT_KEY.exec(key)
-  if (!match) throw new DeliveryError(`Unknown social unit ${key}`, { retryable: false })
-  return { kind: match[1] as Unit['kind'], id: match[2]! }
 }
