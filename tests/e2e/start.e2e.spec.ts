@@ -319,6 +319,26 @@ it('sends the security headers on what Next.js answers itself (an unknown addres
   }
 })
 
+it('logs a refused request as one line at info or warn, with the request and no stack trace (the build keeps the error names Payload reads)', async () => {
+  const from = output.length
+  expect((await fetch(url('/api/subscribers'))).status).toBe(403)
+  expect((await fetch(url('/api/announcements'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ title: '', urgency: 'standard' }) })).status).toBe(400)
+  await until(async () => output.slice(from).includes('Refused POST /api/announcements (400)'), 30, 'the refusal in the log')
+  const logged = output.slice(from)
+  const lines = logged.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as { service?: string; level: number; method?: string; path?: string; status?: number; msg: string }]
+    } catch {
+      return []
+    }
+  })
+  const app = lines.filter((line) => line.service === 'app')
+  expect(app.filter((line) => line.path === '/api/subscribers')).toEqual([expect.objectContaining({ level: 30, method: 'GET', status: 403, msg: 'Refused GET /api/subscribers (403): You are not allowed to perform this action.' })])
+  expect(app.filter((line) => line.path === '/api/announcements')).toEqual([expect.objectContaining({ level: 40, method: 'POST', status: 400, msg: 'Refused POST /api/announcements (400): The following fields are invalid: Title, Summary, Body' })])
+  expect(app.filter((line) => line.level >= 50), logged).toEqual([])
+  expect(logged).not.toContain('"stack"')
+})
+
 it('lets a reader subscribe on the site, confirm from the email, change topics and leave with one click, in a browser', async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   const inbox = `http://127.0.0.1:${ports.mail}/inbox`
