@@ -7,6 +7,7 @@ import sharp from 'sharp'
 import { sendGridEmailAdapter } from './src/channels/email/payload-email-adapter'
 import { collections } from './src/collections'
 import { answerRequestFaults } from './src/hooks/answerRequestFaults'
+import { logApiErrors } from './src/hooks/logApiErrors'
 import { refuseMalformedWhere } from './src/hooks/refuseMalformedWhere'
 import { skipLockCheck } from './src/hooks/skipLockCheck'
 import { Site } from './src/globals/Site'
@@ -75,20 +76,29 @@ export default buildConfig({
   sharp,
   logger,
   email: sendGridEmailAdapter(env),
-  // A refused or invalid request is the client's mistake, not the server's: one info line, no stack.
+  // Payload logs no API error and no GraphQL error itself: logApiErrors logs each one with the request
+  // it answered (a refusal as one sentence at info or warn, a fault of the server at error with its
+  // stack). Payload looks errors up by class name, which the production build keeps (next.config.ts).
   loggingLevels: {
-    AuthenticationError: 'info',
-    Forbidden: 'info',
-    NotFound: 'info',
-    ValidationError: 'info',
-    QueryError: 'info',
-    LockedAuth: 'warn',
-    // A sign-in refused by the per-address limit (Users/hooks/limitSignInsPerAddress logs its own
-    // warning). Payload looks the name up at run time; its type lists only Payload's own errors.
-    ...({ TooManyAttempts: 'info' } as Record<string, 'info'>),
+    APIError: false,
+    AuthenticationError: false,
+    ErrorDeletingFile: false,
+    FileRetrievalError: false,
+    FileUploadError: false,
+    Forbidden: false,
+    Locked: false,
+    LockedAuth: false,
+    MissingFile: false,
+    NotFound: false,
+    QueryError: false,
+    UnverifiedEmail: false,
+    ValidationError: false,
+    // Payload's UnauthorizedError, the sign-in limit's refusal (Users/hooks/limitSignInsPerAddress) and
+    // the error GraphQL wraps every error of a query in, which Payload's type does not list.
+    ...({ UnauthorizedError: false, TooManyAttempts: false, GraphQLError: false } as Record<string, false>),
   },
   // A malformed query is answered 400, not 500 (see src/lib/http/request-fault.ts).
-  hooks: { afterError: [answerRequestFaults] },
+  hooks: { afterError: [answerRequestFaults, logApiErrors] },
   telemetry: false,
   onInit: async (payload) => watchDatabasePool(payload),
   // The cap for any request body; each upload collection sets its own, smaller, limit.

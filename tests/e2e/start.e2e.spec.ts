@@ -230,15 +230,17 @@ it('has no serious or critical accessibility problems on any public page type (a
   }
 }, 120_000)
 
+/** The headers every answer carries, whatever it is. */
+const common = (response: Response, label: string) => {
+  expect(response.headers.get('x-content-type-options'), label).toBe('nosniff')
+  expect(response.headers.get('permissions-policy'), label).toBe('camera=(), microphone=(), geolocation=(), payment=(), usb=()')
+  // Plain http on this machine: no HSTS (PUBLIC_URL is http).
+  expect(response.headers.get('strict-transport-security'), label).toBeNull()
+}
+
 it('sends the security headers on public pages, feeds, the API and the admin; pages and admin run under their policies in Chromium; sign-in never redirects to another site', async () => {
   const home = await fetch(url('/'))
   const statement = /<a href="(\/announcements\/[^"]+)">/.exec(await home.text())![1]!
-  const common = (response: Response, label: string) => {
-    expect(response.headers.get('x-content-type-options'), label).toBe('nosniff')
-    expect(response.headers.get('permissions-policy'), label).toBe('camera=(), microphone=(), geolocation=(), payment=(), usb=()')
-    // Plain http on this machine: no HSTS (PUBLIC_URL is http).
-    expect(response.headers.get('strict-transport-security'), label).toBeNull()
-  }
   for (const address of ['/', statement, '/subscribe']) {
     const page = await fetch(url(address))
     expect(page.status, address).toBe(200)
@@ -302,6 +304,53 @@ it('sends the security headers on public pages, feeds, the API and the admin; pa
     await browser.close()
   }
 }, 120_000)
+
+it('sends the security headers on what Next.js answers itself (an unknown address, /_next files, its own 404 page) and on the probes', async () => {
+  // An address nothing answers: the site's own 404 page, under the pages' policy.
+  const unknown = await fetch(url('/no/such/address'))
+  expect(unknown.status).toBe(404)
+  expect(await unknown.text()).toContain('<h1>Not found</h1>')
+  expect(unknown.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self' http:\/\/127\.0\.0\.1:\d+; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/)
+  expect(unknown.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
+  common(unknown, 'an unknown address')
+
+  // The admin's scripts and style sheets as Next.js serves them, one that is not there, Next.js's own
+  // 404 page asked for by address, and the probes.
+  const login = await (await fetch(url('/admin/login'))).text()
+  const files = [...new Set(login.match(/\/_next\/static\/[^"'\s)]+\.(?:js|css)/g))]
+  const script = files.find((file) => file.endsWith('.js'))
+  const style = files.find((file) => file.endsWith('.css'))
+  expect(script, 'a script in the admin login page').toBeDefined()
+  expect(style, 'a style sheet in the admin login page').toBeDefined()
+  const noPages: [string, number][] = [[script!, 200], [style!, 200], ['/_next/static/chunks/no-such-file.js', 404], ['/404', 404], ['/_not-found', 404], ['/healthz', 200], ['/readyz', 200], ['/metrics', 404]]
+  for (const [address, status] of noPages) {
+    const response = await fetch(url(address))
+    expect(response.status, address).toBe(status)
+    expect(response.headers.get('content-security-policy'), address).toBe("default-src 'none'; frame-ancestors 'none'")
+    expect(response.headers.get('referrer-policy'), address).toBe('no-referrer')
+    common(response, address)
+  }
+})
+
+it('logs a refused request as one line at info or warn, with the request and no stack trace (the build keeps the error names Payload reads)', async () => {
+  const from = output.length
+  expect((await fetch(url('/api/subscribers'))).status).toBe(403)
+  expect((await fetch(url('/api/announcements'), { method: 'POST', headers: await adminHeaders(), body: JSON.stringify({ title: '', urgency: 'standard' }) })).status).toBe(400)
+  await until(async () => output.slice(from).includes('Refused POST /api/announcements (400)'), 30, 'the refusal in the log')
+  const logged = output.slice(from)
+  const lines = logged.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as { service?: string; level: number; method?: string; path?: string; status?: number; msg: string }]
+    } catch {
+      return []
+    }
+  })
+  const app = lines.filter((line) => line.service === 'app')
+  expect(app.filter((line) => line.path === '/api/subscribers')).toEqual([expect.objectContaining({ level: 30, method: 'GET', status: 403, msg: 'Refused GET /api/subscribers (403): You are not allowed to perform this action.' })])
+  expect(app.filter((line) => line.path === '/api/announcements')).toEqual([expect.objectContaining({ level: 40, method: 'POST', status: 400, msg: 'Refused POST /api/announcements (400): The following fields are invalid: Title, Summary, Body' })])
+  expect(app.filter((line) => line.level >= 50), logged).toEqual([])
+  expect(logged).not.toContain('"stack"')
+})
 
 it('lets a reader subscribe on the site, confirm from the email, change topics and leave with one click, in a browser', async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })

@@ -18,13 +18,14 @@ import { startTestPayload, type TestPayload } from '../helpers/payload'
 import { rest } from '../helpers/rest'
 
 const SITE = 'https://news.example.org'
+const METRICS_TOKEN = 'metrics-token-for-the-security-tests'
 const PASSWORD = 'a-long-test-password'
 let ctx: TestPayload
 let payload: Payload
 let editor: User
 
 beforeAll(async () => {
-  ctx = await startTestPayload({ PUBLIC_URL: SITE, DELIVERY_CHANNELS: 'log' })
+  ctx = await startTestPayload({ PUBLIC_URL: SITE, DELIVERY_CHANNELS: 'log', METRICS_TOKEN })
   payload = ctx.payload
   await payload.updateGlobal({ slug: 'site', data: { organisationName: 'Northfield Food Network' } })
   editor = await createUser(payload, 'editor', 'security-editor@example.org')
@@ -163,12 +164,18 @@ describe('security headers of the public site', () => {
       ['subscribe', await read(await (await import('@/app/(site)/subscribe/route')).GET(request('/subscribe')))],
       ['sign-up error', await read(await (await import('@/app/(site)/subscribe/route')).POST(request('/subscribe', { 'content-type': 'application/x-www-form-urlencoded', ...fromNewAddress() }, { method: 'POST', body: 'email=not-an-address' })))],
       ['a bad unsubscribe link', await read(await (await import('@/app/(site)/unsubscribe/route')).GET(request('/unsubscribe?token=bad', fromNewAddress())))],
+      ['an address nothing answers', await read(await (await import('@/app/(site)/[...path]/route')).GET(request('/no/such/page.php')))],
     ]
     expect(pages[0]![1].html).toContain('class="urgent-banner"')
     expect(pages[5]![1].html).toContain('class="notice error"')
     for (const [label, page] of pages) expectStrictPage(page, label)
     expect(pages[0]![1].headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
     expect(pages[6]![1].headers.get('referrer-policy')).toBe('no-referrer')
+    // Not Next.js's own 404: the site's, in its look, for any method.
+    expect(pages[7]![1].status).toBe(404)
+    expect(pages[7]![1].html).toContain('<h1>Not found</h1>')
+    expect(pages[7]![1].html).toContain('<header class="site">')
+    expect((await (await import('@/app/(site)/[...path]/route')).POST(request('/wp-login.php', {}, { method: 'POST', body: 'log=admin' }))).status).toBe(404)
   })
 
   it('the feeds: no sniffing, https kept', async () => {
@@ -176,6 +183,33 @@ describe('security headers of the public site', () => {
     expect(feed.status).toBe(200)
     expect(feed.headers.get('x-content-type-options')).toBe('nosniff')
     expect(feed.headers.get('strict-transport-security')).toBe('max-age=31536000')
+  })
+})
+
+describe('security headers of the answers that are no page', () => {
+  it('feeds, the alerts feed, the probes and the metrics: nothing in them runs, loads or is framed; no referrer, no sniffing, https kept', async () => {
+    const preferences = await import('@/app/(site)/preferences/route')
+    const reader = await payload.create({ collection: 'subscribers', data: { email: 'big-form@example.net', status: 'confirmed' } })
+    const token = subscriberToken('test-secret-that-is-long-enough-0123456789', 'preferences', reader.id)
+    const metrics = await import('@/app/(ops)/metrics/route')
+    const answers: [string, Response, number][] = [
+      ['/feed.xml', await (await import('@/app/(site)/feed.xml/route')).GET(request('/feed.xml')), 200],
+      ['/feed.json', await (await import('@/app/(site)/feed.json/route')).GET(request('/feed.json')), 200],
+      ['/alerts.cap.xml', await (await import('@/app/(site)/alerts.cap.xml/route')).GET(request('/alerts.cap.xml')), 200],
+      ['/healthz', await (await import('@/app/(ops)/healthz/route')).GET(), 200],
+      ['/readyz', await (await import('@/app/(ops)/readyz/route')).GET(), 200],
+      ['/metrics without the token', await metrics.GET(request('/metrics')), 401],
+      ['/metrics', await metrics.GET(request('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })), 200],
+      ['a preferences form over the limit', await preferences.POST(request(`/preferences?token=${token}`, fromNewAddress(), { method: 'POST', body: 'topics=x&'.repeat(4000) })), 413],
+    ]
+    for (const [label, answer, status] of answers) {
+      expect(answer.status, label).toBe(status)
+      expect(answer.headers.get('content-security-policy'), label).toBe("default-src 'none'; frame-ancestors 'none'")
+      expect(answer.headers.get('referrer-policy'), label).toBe('no-referrer')
+      expect(answer.headers.get('x-content-type-options'), label).toBe('nosniff')
+      expect(answer.headers.get('permissions-policy'), label).toBe('camera=(), microphone=(), geolocation=(), payment=(), usb=()')
+      expect(answer.headers.get('strict-transport-security'), label).toBe('max-age=31536000')
+    }
   })
 })
 

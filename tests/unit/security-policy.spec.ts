@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { clientIp } from '../../src/lib/http/client-ip'
-import { adminCsp, API_CSP, baseSecurityHeaders, QUEUE_DASHBOARD_CSP } from '../../src/lib/http/security-headers'
+import { adminCsp, API_CSP, baseSecurityHeaders, NO_PAGE_CSP, noPageHeaders, QUEUE_DASHBOARD_CSP } from '../../src/lib/http/security-headers'
 import { sessionCookies, siteOrigin } from '../../src/lib/http/session-policy'
 
 describe('the session cookie', () => {
@@ -52,6 +52,16 @@ describe('security headers', () => {
   it('never allow inline script on the queue dashboard or anything to run from an API answer', () => {
     expect(QUEUE_DASHBOARD_CSP).toContain("script-src 'self';")
     expect(API_CSP).toBe("default-src 'none'; frame-ancestors 'self'")
+  })
+
+  it('let nothing in an answer that is no page (feeds, probes, static files) run, load or be framed, and send no referrer from it', () => {
+    expect(NO_PAGE_CSP).toBe("default-src 'none'; frame-ancestors 'none'")
+    expect(noPageHeaders({ PUBLIC_URL: 'https://news.example.org' })).toEqual({
+      ...baseSecurityHeaders({ PUBLIC_URL: 'https://news.example.org' }),
+      'content-security-policy': NO_PAGE_CSP,
+      'referrer-policy': 'no-referrer',
+    })
+    expect(noPageHeaders({ PUBLIC_URL: 'http://localhost:3000' })).not.toHaveProperty('strict-transport-security')
   })
 })
 

@@ -1,7 +1,7 @@
 import { APIError } from 'payload'
 
 import type { RouteHandler } from '@/lib/http/bounded-body'
-import { logger } from '@/lib/logger'
+import { logRefusal } from '@/lib/http/log-refusal'
 
 /**
  * What to tell a client whose request caused `error`, or undefined when the fault is the server's.
@@ -44,7 +44,7 @@ export const answeringRequestFaults =
     } catch (error) {
       const refusal = refusalFor(error)
       if (!refusal) throw error
-      logger.info({ route: new URL(request.url).pathname, status: refusal.status, err: error instanceof Error ? error.message : String(error) }, 'malformed request refused')
+      logRefusal({ method: request.method, path: new URL(request.url).pathname, status: refusal.status, message: error instanceof Error ? error.message : String(error) })
       return Response.json({ errors: [{ message: refusal.message }] }, { status: refusal.status })
     }
   }

@@ -69,3 +69,22 @@ export const QUEUE_DASHBOARD_CSP = [
 
 /** The API (JSON, GraphQL, uploaded files): nothing in an answer runs or loads anything; only the admin frames it. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'self'"
+
+/**
+ * An answer that is no page of the app's (a feed, a probe's JSON or text, Next.js's own files and
+ * error pages): nothing in it runs or loads anything, nothing frames it. A script or style sheet runs
+ * under the policy of the page that loads it, never its own; Next.js's error pages, which only a
+ * request for their address reaches, show as plain text.
+ */
+export const NO_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+/** The headers of an answer that is no page: its policy, no referrer sent from it, and those every response carries. */
+export function noPageHeaders(env: Pick<Env, 'PUBLIC_URL'>): Record<string, string> {
+  return { ...baseSecurityHeaders(env), 'content-security-policy': NO_PAGE_CSP, 'referrer-policy': 'no-referrer' }
+}
+
+/** `response` with `headers` set on it (replacing any of the same name). */
+export function withHeaders<R extends Response>(response: R, headers: Record<string, string>): R {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value)
+  return response
+}

@@ -11,13 +11,13 @@ import { feedOf } from '@/channels/feeds/assemble-feed'
 import { feedSettings } from '@/channels/feeds/feed-settings'
 import { type ServedFeed, ServedFeeds } from '@/channels/feeds/served-feeds'
 import { notModified } from '@/lib/http/conditional-get'
-import { baseSecurityHeaders } from '@/lib/http/security-headers'
+import { noPageHeaders } from '@/lib/http/security-headers'
 
 let served: ServedFeeds | undefined
 const servedFeeds = (payload: Payload) => (served ??= new ServedFeeds(payload))
 
 const text = (status: number, message: string, headers: Record<string, string> = {}) =>
-  new Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...baseSecurityHeaders(getEnv()), ...headers } })
+  new Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...noPageHeaders(getEnv()), ...headers } })
 
 function answer(request: Request, feed: ServedFeed, format: FeedFormat): Response {
   const etag = `"${feed.etag}-${format}"`
@@ -25,7 +25,7 @@ function answer(request: Request, feed: ServedFeed, format: FeedFormat): Respons
     etag,
     'last-modified': feed.lastModified.toUTCString(),
     'cache-control': `public, max-age=${getEnv().FEED_MAX_AGE_SECONDS}`,
-    ...baseSecurityHeaders(getEnv()),
+    ...noPageHeaders(getEnv()),
   }
   if (notModified(request.headers, etag, feed.lastModified)) return new Response(null, { status: 304, headers })
   return new Response(feed.bodies[format], { status: 200, headers: { ...headers, 'content-type': FEED_CONTENT_TYPES[format] } })
@@ -38,7 +38,7 @@ function answer(request: Request, feed: ServedFeed, format: FeedFormat): Respons
 async function emptyFeed(payload: Payload, scope: FeedScope, format: FeedFormat): Promise<Response> {
   const settings = await feedSettings(payload, getEnv())
   const bodies = renderFeed(feedOf(scope, settings, []), new Date(0))
-  return new Response(bodies[format], { status: 200, headers: { 'content-type': FEED_CONTENT_TYPES[format], 'cache-control': 'no-cache', ...baseSecurityHeaders(getEnv()) } })
+  return new Response(bodies[format], { status: 200, headers: { 'content-type': FEED_CONTENT_TYPES[format], 'cache-control': 'no-cache', ...noPageHeaders(getEnv()) } })
 }
 
 async function serve(request: Request, path: string, format: FeedFormat, scopeIfMissing: (payload: Payload) => Promise<FeedScope | undefined>) {

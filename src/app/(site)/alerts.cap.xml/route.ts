@@ -9,7 +9,7 @@ import { getEnv } from '@/lib/env'
 import { assembleFeed } from '@/channels/feeds/assemble-feed'
 import { feedSettings } from '@/channels/feeds/feed-settings'
 import { notModified } from '@/lib/http/conditional-get'
-import { baseSecurityHeaders } from '@/lib/http/security-headers'
+import { noPageHeaders } from '@/lib/http/security-headers'
 import { logger } from '@/lib/logger'
 
 // Read from the database on each request, never rendered at build time.
@@ -37,7 +37,7 @@ export async function GET(request: Request): Promise<Response> {
   const env = getEnv()
   try {
     const index = await reads.run('index', readIndex)
-    const headers = { etag: index.etag, 'cache-control': `public, max-age=${env.FEED_MAX_AGE_SECONDS}`, ...baseSecurityHeaders(env) }
+    const headers = { etag: index.etag, 'cache-control': `public, max-age=${env.FEED_MAX_AGE_SECONDS}`, ...noPageHeaders(env) }
     // By ETag only: a statement leaving the index (retracted, expired) changes no entry's time, so no
     // Last-Modified could say that the index changed.
     if (notModified(request.headers, index.etag)) return new Response(null, { status: 304, headers })
@@ -46,7 +46,7 @@ export async function GET(request: Request): Promise<Response> {
     logger.error({ err: error instanceof Error ? error.message : String(error) }, 'CAP index request failed')
     return new Response('The alerts feed is unavailable for a moment. Please try again shortly.\n', {
       status: 503,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30', ...baseSecurityHeaders(env) },
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30', ...noPageHeaders(env) },
     })
   }
 }

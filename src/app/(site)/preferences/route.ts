@@ -5,6 +5,7 @@ import { canMatchText } from '@/lib/database-text'
 import { getEnv } from '@/lib/env'
 import { BodyTooLarge, boundedText, FORM_BODY_LIMIT } from '@/lib/http/bounded-body'
 import { overPageLimit } from '@/lib/http/page-limits'
+import { noPageHeaders } from '@/lib/http/security-headers'
 import { logger } from '@/lib/logger'
 import { siteContext } from '@/site/public-items'
 import { subscriberToken, verifySubscriberToken } from '@/subscribers/tokens'
@@ -51,7 +52,7 @@ export async function POST(request: Request): Promise<Response> {
   if (refused) return refused
   if (!subscriberId) return invalidLink(await siteContext(payload))
   const text = await boundedText(request, FORM_BODY_LIMIT, '/preferences')
-  if (text instanceof BodyTooLarge) return new Response('The form is too large.\n', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+  if (text instanceof BodyTooLarge) return new Response('The form is too large.\n', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', ...noPageHeaders(getEnv()) } })
   const form = new URLSearchParams(text)
   const subscriber = await payload.findByID({ collection: 'subscribers', id: subscriberId, depth: 0, disableErrors: true })
   if (!subscriber || subscriber.status !== 'confirmed') return noLongerSubscribed(await siteContext(payload))

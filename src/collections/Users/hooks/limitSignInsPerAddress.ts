@@ -1,7 +1,6 @@
 import { APIError, type CollectionAfterLoginHook, type CollectionBeforeOperationHook, type PayloadRequest } from 'payload'
 
 import { clientIp } from '@/lib/http/client-ip'
-import { logger } from '@/lib/logger'
 import { giveBack, type Limit, overLimit } from '@/lib/http/rate-limits'
 
 /**
@@ -14,7 +13,7 @@ export const SIGN_IN_LIMITS = {
   passwordResets: { points: 10, durationSeconds: 60 * 60 },
 } satisfies Record<string, Limit>
 
-/** Named (minified builds rename classes) so payload.config's loggingLevels log it as the client's doing. */
+/** Named, so payload.config's loggingLevels leave its log line to logApiErrors (a warning with the request). */
 class TooManyAttempts extends APIError {
   constructor(message: string) {
     super(message, 429, undefined, true)
@@ -31,7 +30,6 @@ export const limitSignInsPerAddress: CollectionBeforeOperationHook = async ({ op
   const [name, limit] = operation === 'login' ? ['login-ip', SIGN_IN_LIMITS.failedLogins] : ['forgot-password-ip', SIGN_IN_LIMITS.passwordResets]
   const wait = await overLimit(name, limit, clientIp(req.headers))
   if (!wait) return
-  logger.warn({ route: operation, retryAfter: wait }, 'sign-in rate limit reached')
   const headers = new Headers(req.responseHeaders)
   headers.set('retry-after', String(wait))
   req.responseHeaders = headers
