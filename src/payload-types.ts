@@ -76,6 +76,7 @@ export interface Config {
     'subscriber-imports': SubscriberImport;
     users: User;
     'outbox-events': OutboxEvent;
+    'job-outbox': JobOutbox;
     deliveries: Delivery;
     feeds: Feed;
     campaigns: Campaign;
@@ -98,6 +99,7 @@ export interface Config {
     'subscriber-imports': SubscriberImportsSelect<false> | SubscriberImportsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'outbox-events': OutboxEventsSelect<false> | OutboxEventsSelect<true>;
+    'job-outbox': JobOutboxSelect<false> | JobOutboxSelect<true>;
     deliveries: DeliveriesSelect<false> | DeliveriesSelect<true>;
     feeds: FeedsSelect<false> | FeedsSelect<true>;
     campaigns: CampaignsSelect<false> | CampaignsSelect<true>;
@@ -536,6 +538,22 @@ export interface OutboxEvent {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "job-outbox".
+ */
+export interface JobOutbox {
+  id: number;
+  target: 'launch' | 'social-post';
+  targetCollection: string;
+  targetId: string;
+  /**
+   * When the relay brought the job in line.
+   */
+  dispatchedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "deliveries".
  */
 export interface Delivery {
@@ -863,6 +881,10 @@ export interface PayloadLockedDocument {
         value: number | OutboxEvent;
       } | null)
     | ({
+        relationTo: 'job-outbox';
+        value: number | JobOutbox;
+      } | null)
+    | ({
         relationTo: 'deliveries';
         value: number | Delivery;
       } | null)
@@ -1152,6 +1174,18 @@ export interface OutboxEventsSelect<T extends boolean = true> {
   dispatchedAt?: T;
   generation?: T;
   completedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "job-outbox_select".
+ */
+export interface JobOutboxSelect<T extends boolean = true> {
+  target?: T;
+  targetCollection?: T;
+  targetId?: T;
+  dispatchedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

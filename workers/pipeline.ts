@@ -8,12 +8,13 @@ import { CHANNELS, configuredChannels } from '../src/channels'
 import { sweepExpiries } from '../src/collections/Announcements/expiry-sweep'
 import { parseInDoubtPolicy } from '../src/delivery/ledger'
 import type { Reconciled } from '../src/delivery/ports'
-import type { Urgency } from '../src/domain/events'
+import type { PublishableCollection, Urgency } from '../src/domain/events'
 import { ChannelPauses } from '../src/jobs/channel-pauses'
 import type { ChannelDeps, ChannelRegistration, StartedChannel, WorkerLogger } from '../src/jobs/channel-registration'
 import { jobOptions } from '../src/jobs/options'
 import { LANES, LAUNCH_QUEUE, SCHEDULER_QUEUE, channelOfQueue, channelQueue, fanoutQueue } from '../src/jobs/queues'
 import { processLaunchJob, sweepLaunches } from '../src/launches/processor'
+import { syncLaunchJob } from '../src/launches/queue'
 import type { Env } from '../src/lib/env'
 import { installationNamespace } from '../src/lib/installation'
 import { createRedis } from '../src/lib/redis'
@@ -34,6 +35,7 @@ export type Pipeline = {
   stop: () => Promise<void>
 }
 
+/** Work the scheduler runs at a pace, once across every worker process. */
 type Sweep = { name: string; everyMs: number; run: () => Promise<unknown> }
 
 /** A confirmation sweep sends at most 20 requests; a worker that dies holding the lock frees it after this. */
@@ -64,8 +66,9 @@ const enabled = (env: Env, queue: string) => env.WORKER_QUEUES === 'all' || env.
 /**
  * Starts what this worker process runs: every channel of the installation (`configuredChannels`, from
  * `registry`), with a BullMQ worker per enabled channel queue and lane and for each channel's own
- * queues (each wrapped with logging and metrics); the fan-out parents; the scheduler's sweeps (the
- * pipeline's and the channels'); the launches; and the relay. WORKER_QUEUES picks channels
+ * queues (each wrapped with logging and metrics); the fan-out parents; the scheduler's sweeps
+ * (expiry, reconcile, import confirmations); the launches; and the relay, which also moves the jobs
+ * staff changes ask for and puts back those Redis lost. WORKER_QUEUES picks channels
  * ("log,fanout,scheduler" or "all"), WORKER_LANES picks lanes: a process that runs only the urgent lane
  * has its CPU to itself, so a standard backlog cannot slow an urgent statement down even inside one
  * machine. `stop()` closes them in order: no new events, then the workers, which let in-flight jobs
@@ -184,12 +187,7 @@ export async function startPipeline(payload: Payload, env: Env, logger: WorkerLo
     closing.push(scheduler)
     const sweeps = new Map<string, Sweep>()
     const addSweep = (sweep: Sweep) => sweeps.set(sweep.name, sweep)
-    addSweep({
-      name: 'expiry-sweep',
-      everyMs: env.EXPIRY_SWEEP_MS,
-      // Scheduled launches whose job Redis lost are put back at the same pace.
-      run: async () => ({ expired: await sweepExpiries(payload), launchesRequeued: await sweepLaunches(payload, queue(LAUNCH_QUEUE), options, env.EXPIRY_SWEEP_MS) }),
-    })
+    addSweep({ name: 'expiry-sweep', everyMs: env.EXPIRY_SWEEP_MS, run: async () => ({ expired: await sweepExpiries(payload) }) })
     /**
      * Every channel's reconcile at its sweep's pace, wherever the scheduler runs: anything repaired then
      * was left behind by a crash, which staff should hear of.
@@ -222,7 +220,6 @@ export async function startPipeline(payload: Payload, env: Env, logger: WorkerLo
         },
       })
     }
-    for (const { started } of channels) for (const sweep of started.sweeps ?? []) addSweep(sweep)
     const scheduleSweeps = async () => {
       for (const sweep of sweeps.values()) await scheduler.upsertJobScheduler(sweep.name, { every: sweep.everyMs }, { name: sweep.name })
       // A sweep this installation no longer runs (its channel switched off, no SendGrid key) is taken off.
@@ -246,7 +243,24 @@ export async function startPipeline(payload: Payload, env: Env, logger: WorkerLo
   if (env.WORKER_RELAY === 'true') {
     flows = watch(new FlowProducer({ connection: connection('producer'), prefix }), 'flow-producer')
     const fanoutQueues = Object.fromEntries(LANES.map((lane) => [lane, queue(fanoutQueue(lane))])) as Record<Urgency, Queue>
-    relay = startRelay({ payload, flows, fanoutQueues, channels: channels.map(({ registration }) => registration.name), jobOptions: options, logger }, env.RELAY_INTERVAL_MS)
+    const launches = queue(LAUNCH_QUEUE)
+    relay = startRelay(
+      {
+        payload,
+        flows,
+        fanoutQueues,
+        channels: channels.map(({ registration }) => registration.name),
+        jobOptions: options,
+        logger,
+        syncers: {
+          launch: (itemId, collection) => syncLaunchJob(payload, launches, options, collection as PublishableCollection, itemId),
+          ...Object.assign({}, ...channels.map(({ started }) => started.jobSyncs ?? {})),
+        },
+        repairs: [() => sweepLaunches(payload, launches, options, env.EXPIRY_SWEEP_MS), ...channels.flatMap(({ started }) => (started.repair ? [started.repair] : []))],
+        repairEveryMs: env.EXPIRY_SWEEP_MS,
+      },
+      env.RELAY_INTERVAL_MS,
+    )
   }
 
   return {

@@ -5,19 +5,28 @@ import type { Urgency } from '../src/domain/events'
 import { channelJobId, fanoutJobId } from '../src/jobs/job-ids'
 import { LANES, channelQueue, fanoutQueue } from '../src/jobs/queues'
 import type { OutboxEvent } from '../src/payload-types'
+import { type JobChangeDeps, forgetOldJobChanges, relayJobChanges } from './job-changes'
 import { requeueLostEvents } from './lost-flows'
 
 type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void }
 
-export type RelayDeps = {
+/** What moving events into the queues takes. */
+export type EventRelayDeps = {
   payload: Payload
   flows: FlowProducer
   /** The fan-out queue of each lane, to see whether an event's flow is already there. */
   fanoutQueues: Record<Urgency, Queue>
   channels: string[]
   jobOptions: JobsOptions
-  logger: Logger
 }
+
+export type RelayDeps = EventRelayDeps &
+  JobChangeDeps & {
+    logger: Logger
+    /** Put back queue jobs Redis lost (due launches, due posts); each says how many. */
+    repairs: (() => Promise<number>)[]
+    repairEveryMs: number
+  }
 
 /** One BullMQ flow per event: a child per channel on the event's lane, the fan-out parent after them. */
 export function flowFor(event: OutboxEvent, channels: string[], jobOptions: JobsOptions): FlowJob {
@@ -51,7 +60,7 @@ const BATCH: Record<Urgency, number> = { urgent: 100, standard: 20 }
  * marked, so nothing is skipped and the next pass starts there again. Safe in several processes at
  * once: job ids come from the event's uid, and an event whose own flow already exists is only marked.
  */
-export async function relayOnce(deps: RelayDeps): Promise<number> {
+export async function relayOnce(deps: EventRelayDeps): Promise<number> {
   let moved = 0
   for (const lane of LANES) {
     const batchSize = BATCH[lane]
@@ -83,8 +92,9 @@ export async function relayOnce(deps: RelayDeps): Promise<number> {
 const LOST_CHECK_MS = 60_000
 
 /**
- * Runs relayOnce every `intervalMs` (at once again after a full batch), backing off while it fails;
- * once a minute it also hands back events whose jobs Redis lost (`requeueLostEvents`).
+ * Runs relayOnce and relayJobChanges every `intervalMs` (at once again after a full batch), backing off
+ * while they fail; once a minute it also hands back events whose jobs Redis lost (`requeueLostEvents`),
+ * and every `repairEveryMs` it puts back the launch and post jobs Redis lost (`repairs`).
  */
 export function startRelay(deps: RelayDeps, intervalMs: number) {
   let stopped = false
@@ -92,6 +102,7 @@ export function startRelay(deps: RelayDeps, intervalMs: number) {
   let running: Promise<void> = Promise.resolve()
   let failing = false
   let lostCheckedAt = Date.now()
+  let repairedAt = 0
 
   const tick = () => {
     running = (async () => {
@@ -102,13 +113,20 @@ export function startRelay(deps: RelayDeps, intervalMs: number) {
           const requeued = await requeueLostEvents(deps.payload, deps.fanoutQueues)
           if (requeued > 0) deps.logger.warn({ requeued }, 'relay: events whose queue jobs were lost (Redis lost its data) go out again; the ledger skips what was sent')
         }
-        const moved = await relayOnce(deps)
+        if (Date.now() - repairedAt >= deps.repairEveryMs) {
+          repairedAt = Date.now()
+          let putBack = 0
+          for (const repair of deps.repairs) putBack += await repair()
+          if (putBack > 0) deps.logger.warn({ putBack }, 'relay: jobs of due launches or posts were missing (Redis lost them); put back')
+          await forgetOldJobChanges(deps.payload)
+        }
+        const moved = (await relayOnce(deps)) + (await relayJobChanges(deps))
         if (failing) deps.logger.info({}, 'relay: queues reachable again')
         failing = false
         // Anything moved means more may be waiting: go again at once.
         if (moved > 0) delay = 0
       } catch (error) {
-        if (!failing) deps.logger.warn({ err: (error as Error).message }, 'relay: cannot reach the queues or the database; events wait in the outbox')
+        if (!failing) deps.logger.warn({ err: (error as Error).message }, 'relay: cannot reach the queues or the database; events and queue changes wait in their outboxes')
         failing = true
         delay = Math.max(intervalMs, 1_000)
       }

@@ -5,6 +5,7 @@ import { Deliveries } from './Deliveries'
 import { Documents } from './Documents'
 import { EmailEvents } from './EmailEvents'
 import { Feeds } from './Feeds'
+import { JobOutbox } from './JobOutbox'
 import { Media } from './Media'
 import { OutboxEvents } from './OutboxEvents'
 import { Reports } from './Reports'
@@ -14,4 +15,4 @@ import { Subscribers } from './Subscribers'
 import { Topics } from './Topics'
 import { Users } from './Users'
 
-export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, Deliveries, Feeds, Campaigns, EmailEvents, Accounts, SocialPosts]
+export const collections = [Announcements, Reports, Topics, Media, Documents, Subscribers, SubscriberImports, Users, OutboxEvents, JobOutbox, Deliveries, Feeds, Campaigns, EmailEvents, Accounts, SocialPosts]

@@ -1,12 +1,7 @@
-import { APIError, ValidationError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook } from 'payload'
+import { ValidationError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook } from 'payload'
 
-import type { PublishableCollection } from '@/domain/events'
+import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
 import { timeHasPassed } from '@/domain/time-passed'
-import { jobOptions } from '@/jobs/options'
-import { LAUNCH_QUEUE } from '@/jobs/queues'
-import { appQueue } from '@/lib/app-queue'
-import { getEnv } from '@/lib/env'
-import { cancelLaunchJob, scheduleLaunchJob } from '@/launches/queue'
 import { logger } from '@/lib/logger'
 
 /** The launch itself publishes through the Local API with this in its context. */
@@ -24,26 +19,15 @@ export const refusePastLaunch: CollectionBeforeChangeHook = ({ data, originalDoc
 
 /**
  * The launch job follows the draft: a scheduled time adds or moves it, a cleared one (or a publish by
- * hand) removes it. This runs inside the save's transaction, so if the queue cannot be reached the
- * save is undone rather than leaving a launch time with no job behind it.
+ * hand) removes it. The change is written to the job outbox in the save's transaction, and the
+ * worker's relay moves the job: a save never waits for Redis, and succeeds while it is down.
  */
 export const followLaunchSchedule: CollectionAfterChangeHook = async ({ doc, previousDoc, collection, req, context }) => {
   if (context[LAUNCH_CONTEXT_KEY]) return doc
   const scheduled = doc._status === 'draft' && doc.publishAt ? String(doc.publishAt) : undefined
   const wasScheduled = previousDoc?._status === 'draft' && previousDoc?.publishAt ? String(previousDoc.publishAt) : undefined
   if (scheduled === wasScheduled && !scheduled) return doc
-  const env = getEnv()
-  try {
-    const queue = await appQueue(req.payload, LAUNCH_QUEUE)
-    if (scheduled) {
-      await scheduleLaunchJob(queue, { collection: collection.slug as PublishableCollection, itemId: String(doc.id), publishAt: scheduled }, jobOptions(env))
-    } else {
-      await cancelLaunchJob(queue, collection.slug, doc.id)
-    }
-  } catch (error) {
-    logger.error({ collection: collection.slug, itemId: doc.id, err: error instanceof Error ? error.message : String(error) }, 'launch: the queue could not be reached')
-    throw new APIError('The launch queue cannot be reached just now, so the schedule was not saved. Try again in a moment.', 503, undefined, true)
-  }
+  await requestJobSync(req.payload, { kind: 'launch', collection: collection.slug, id: doc.id }, req)
   if (scheduled !== wasScheduled) logger.info({ collection: collection.slug, itemId: doc.id, publishAt: scheduled ?? null, userId: req.user?.id }, scheduled ? 'launch scheduled' : 'launch cancelled')
   return doc
 }

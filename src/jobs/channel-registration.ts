@@ -2,6 +2,7 @@ import type { Job, JobsOptions, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
+import type { JobTarget } from '@/collections/JobOutbox'
 import type { InDoubtPolicy } from '@/delivery/ledger'
 import type { ChannelPort } from '@/delivery/ports'
 import type { Urgency } from '@/domain/events'
@@ -37,14 +38,20 @@ export type StartedChannel = {
   port: ChannelPort
   /** The processors of the channel's own queues (`ownQueues`), by queue name. */
   processors?: Record<string, (job: Job, token: string | undefined) => Promise<unknown>>
-  /** Work the scheduler runs for the channel at a pace, wherever the scheduler runs. */
-  sweeps?: { name: string; everyMs: number; run: () => Promise<unknown> }[]
+  /**
+   * How the relay brings a queue job of the channel in line with the database when staff changed its
+   * target (a social post edited, cancelled or sent now), by the job outbox's target.
+   */
+  jobSyncs?: Partial<Record<JobTarget, (targetId: string) => Promise<void>>>
+  /** Puts back jobs Redis lost (due posts with no job); the relay runs it at the expiry sweep's pace. Says how many. */
+  repair?: () => Promise<number>
 }
 
 /**
  * One channel as the pipeline knows it: a folder under src/channels and one line in its registry
- * (src/channels/index.ts). The worker starts it, works its per-lane channel queues and its own
- * queues, and schedules its sweeps; the relay gives it a job in every event's flow.
+ * (src/channels/index.ts). The worker starts it and works its per-lane channel queues and its own
+ * queues; the relay gives it a job in every event's flow, moves its jobs when staff change their
+ * targets, and runs its repair.
  */
 export type ChannelRegistration = {
   name: string

@@ -1,4 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq'
+import type { Payload } from 'payload'
 
 import type { PublishableCollection } from '@/domain/events'
 import { putDelayedJob, removeWaitingJob } from '@/lib/delayed-jobs'
@@ -14,4 +15,14 @@ export async function scheduleLaunchJob(queue: Queue, launch: LaunchJob, options
 
 export async function cancelLaunchJob(queue: Queue, collection: string, id: number | string): Promise<void> {
   await removeWaitingJob(queue, launchJobId(collection, id))
+}
+
+/**
+ * Brings an item's launch job in line with its draft, as the relay does for every launch change staff
+ * save: due at its `publishAt` while it is a draft with a launch time, gone otherwise.
+ */
+export async function syncLaunchJob(payload: Payload, queue: Queue, options: JobsOptions, collection: PublishableCollection, id: number | string): Promise<void> {
+  const draft = await payload.findByID({ collection, id, draft: true, depth: 0, disableErrors: true })
+  if (draft?._status === 'draft' && draft.publishAt) await scheduleLaunchJob(queue, { collection, itemId: String(id), publishAt: draft.publishAt }, options)
+  else await cancelLaunchJob(queue, collection, id)
 }

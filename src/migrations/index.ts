@@ -13,6 +13,7 @@ import * as migration_20261129_034128_scheduled_launches from './20261129_034128
 import * as migration_20261129_040928_supersession from './20261129_040928_supersession';
 import * as migration_20261129_064752_ledger_interrupted_at from './20261129_064752_ledger_interrupted_at';
 import * as migration_20261202_013104_event_uid from './20261202_013104_event_uid';
+import * as migration_20261202_024737_job_outbox from './20261202_024737_job_outbox';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261202_013104_event_uid.up,
     down: migration_20261202_013104_event_uid.down,
-    name: '20261202_013104_event_uid'
+    name: '20261202_013104_event_uid',
+  },
+  {
+    up: migration_20261202_024737_job_outbox.up,
+    down: migration_20261202_024737_job_outbox.down,
+    name: '20261202_024737_job_outbox'
   },
 ];

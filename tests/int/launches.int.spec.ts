@@ -84,25 +84,27 @@ describe('a scheduled report', () => {
 
 describe('staff changing a launch', () => {
   it('moves its job with the time, removes it when the time is cleared, and refuses a time that has passed', async () => {
+    // The save writes the change to the job outbox; the worker's relay moves the job a moment later.
     const announcement = await scheduleDraft('announcements', inSeconds(3600), { urgency: 'standard' })
     const job = async () => launches.getJob(launchJobId('announcements', announcement.id))
-    expect((await job())!.delay).toBeGreaterThan(3_590_000)
+    await waitFor(async () => ((await job())?.delay ?? 0) > 3_590_000, 10_000, 'the launch job, due in an hour')
 
     expect((await rest('PATCH', `/api/announcements/${announcement.id}?draft=true`, { json: { publishAt: inSeconds(7200) }, headers: editor })).status).toBe(200)
-    expect((await job())!.delay).toBeGreaterThan(7_190_000)
+    await waitFor(async () => ((await job())?.delay ?? 0) > 7_190_000, 10_000, 'the launch job moved to two hours')
 
     const past = await rest('PATCH', `/api/announcements/${announcement.id}?draft=true`, { json: { publishAt: inSeconds(-3600) }, headers: editor })
     expect(past.status).toBe(400)
     expect(past.text).toContain('That time has passed')
 
     expect((await rest('PATCH', `/api/announcements/${announcement.id}?draft=true`, { json: { publishAt: null }, headers: editor })).status).toBe(200)
-    expect(await job()).toBeUndefined()
+    await waitFor(async () => (await job()) === undefined, 10_000, 'the launch job removed')
   })
 
-  it('is carried out even when its job was lost (the sweep puts it back)', async () => {
-    const announcement = await scheduleDraft('announcements', inSeconds(2), { urgency: 'standard' })
-    await (await launches.getJob(launchJobId('announcements', announcement.id)))!.remove()
-    await waitFor(async () => (await events('announcements', announcement.id)).find((event) => event.kind === 'publish'), 20_000, 'the launch after the sweep')
+  it('is carried out even when its job was lost (the relay puts it back)', async () => {
+    const announcement = await scheduleDraft('announcements', inSeconds(3), { urgency: 'standard' })
+    const job = await waitFor(() => launches.getJob(launchJobId('announcements', announcement.id)), 10_000, 'the launch job')
+    await job.remove()
+    await waitFor(async () => (await events('announcements', announcement.id)).find((event) => event.kind === 'publish'), 20_000, 'the launch after the relay put its job back')
     expect(await page('announcements', announcement.slug)).toBe(200)
   })
 })

@@ -1,6 +1,7 @@
 /**
- * Redis stops while staff publish: the publishes succeed (the outbox needs only the database), and
- * every event is delivered within seconds of Redis coming back. Redis here keeps an append-only file,
+ * Redis stops while staff publish or schedule a launch: the saves succeed (the outboxes need only the
+ * database), and every event is delivered, and every launch job queued, within seconds of Redis
+ * coming back. Redis here keeps an append-only file,
  * as production Redis must, so the jobs queued before the outage survive its restart.
  */
 import fs from 'node:fs'
@@ -10,7 +11,7 @@ import path from 'node:path'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
-import { createItem } from '../helpers/content'
+import { body, createItem } from '../helpers/content'
 import { readLogLines, waitFor } from '../helpers/log-file'
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline'
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server'
@@ -61,4 +62,22 @@ it('lets staff publish while Redis is down and delivers everything once it retur
 
   const lines = readLogLines(ctx.logFile)
   for (const eventId of [beforeEvent, ...events]) expect(lines.filter((line) => line.eventId === eventId)).toHaveLength(1)
+})
+
+it('lets staff schedule a launch while Redis is down; its job is queued once Redis returns, and it goes out at its time', async () => {
+  await redis.stop()
+  const publishAt = new Date(Date.now() + 6_000).toISOString()
+  const draft = await payload.create({
+    collection: 'announcements',
+    draft: true,
+    data: { title: 'Scheduled during the outage', summary: 's', body, urgency: 'standard', _status: 'draft', publishAt },
+  })
+  const changes = await payload.find({ collection: 'job-outbox', where: { targetId: { equals: String(draft.id) } }, depth: 0 })
+  expect(changes.docs).toEqual([expect.objectContaining({ target: 'launch', targetCollection: 'announcements', dispatchedAt: null })])
+
+  redis = await startOwnRedis({ port: redis.port, dir: redisDir })
+  const published = await waitFor(async () => (await payload.findByID({ collection: 'announcements', id: draft.id }))._status === 'published', 30_000, 'the launch at its time')
+  expect(published).toBe(true)
+  expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(publishAt) - 1_000)
+  await waitFor(async () => delivered(await eventIdOf(draft.id)), 20_000, 'the launched statement delivered')
 })

@@ -10,9 +10,8 @@ import pino from 'pino'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 
 import { logger } from '../../src/lib/logger'
-import { authHeaders, body, createItem, createUser } from '../helpers/content'
+import { authHeaders, createItem, createUser } from '../helpers/content'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
-import { startOwnRedis, type OwnRedis } from '../helpers/redis-server'
 import { graphql, rest } from '../helpers/rest'
 
 type Line = { level: number; msg: string; method?: string; path?: string; status?: number; err?: { message: string; stack?: string } }
@@ -20,16 +19,13 @@ const INFO = 30
 const WARN = 40
 const ERROR = 50
 
-let redis: OwnRedis
 let ctx: TestPayload
 let payload: Payload
 const written: string[] = []
 const stream = (logger as unknown as Record<symbol, { write: (line: string) => boolean }>)[pino.symbols.streamSym]!
 
 beforeAll(async () => {
-  // A Redis of this file's own: the last test stops it (and starts it again).
-  redis = await startOwnRedis()
-  ctx = await startTestPayload({ DELIVERY_CHANNELS: 'log' }, { redisUrl: redis.url })
+  ctx = await startTestPayload({ DELIVERY_CHANNELS: 'log' })
   payload = ctx.payload
   await createUser(payload, 'admin') // the first account is an admin whatever its role: the others keep theirs
   // The suite logs at warn; refusals that staff expect are info lines.
@@ -42,7 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks()
   await ctx?.stop()
-  await redis?.stop()
 })
 
 /** The lines logged while `request` ran, with what it answered. */
@@ -128,21 +123,17 @@ it('still logs a failing database at error, with its stack', async () => {
   }
 })
 
-it('logs a fault of the server raised as an API error (the launch queue down) at error, with the request and its stack', async () => {
-  const editor = await authHeaders(payload, await createUser(payload, 'editor'))
-  const publishAt = new Date(Date.now() + 3_600_000).toISOString()
-  const schedule = (title: string) => rest('POST', '/api/announcements?draft=true', { json: { title, summary: 'Out then.', body, urgency: 'standard', _status: 'draft', publishAt }, headers: editor })
-  expect((await schedule('Launch at the forum')).status).toBe(201)
-  await redis.stop()
+it('logs a fault of the server met by a GraphQL query (the database failing) at error, with the request and its stack', async () => {
+  const db = (payload.db as unknown as { drizzle: { execute: (query: unknown) => Promise<unknown> } }).drizzle
+  await db.execute(sql`alter table topics rename to topics_away`)
   try {
-    const result = await logged(() => schedule('Launch at the second forum'))
-    expect(result.answer.status).toBe(503)
-    const failure = result.lines.filter((line) => line.path === '/api/announcements')
+    const result = await logged(() => graphql('{ Topics { docs { name } } }'))
+    expect(result.answer.json?.errors).toBeDefined()
+    const failure = result.lines.filter((line) => line.path === '/api/graphql')
     expect(failure, result.text).toHaveLength(1)
-    expect(failure[0]).toMatchObject({ level: ERROR, method: 'POST', status: 503, msg: expect.stringMatching(/^Failed POST \/api\/announcements \(503\): The launch queue cannot be reached/) })
+    expect(failure[0]).toMatchObject({ level: ERROR, method: 'POST', status: 500, msg: expect.stringMatching(/^Failed POST \/api\/graphql \(500\): .*topics/) })
     expect(failure[0]!.err?.stack).toMatch(/\n\s+at /)
   } finally {
-    // Back, for the clean-up of this file's queue keys.
-    redis = await startOwnRedis({ port: redis.port })
+    await db.execute(sql`alter table topics_away rename to topics`)
   }
 })

@@ -7,7 +7,6 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Urgency } from '../../src/domain/events'
-import { logger } from '../../src/lib/logger'
 import { channelQueue, fanoutQueue, LANES } from '../../src/jobs/queues'
 import { jobOptions } from '../../src/jobs/options'
 import { sweepExpiries } from '../../src/collections/Announcements/expiry-sweep'
@@ -64,7 +63,7 @@ describe('a publish', () => {
     try {
       const before = await logQueue.getJobCounts()
       await waitFor(async () => (await payload.findByID({ collection: 'outbox-events', id: event!.id })).dispatchedAt, 5_000, 'the relay to mark it again')
-      await relayOnce({ payload, flows, fanoutQueues, channels: ['log'], jobOptions: jobOptions({ JOB_ATTEMPTS: 3, JOB_BACKOFF_MS: 100 }), logger })
+      await relayOnce({ payload, flows, fanoutQueues, channels: ['log'], jobOptions: jobOptions({ JOB_ATTEMPTS: 3, JOB_BACKOFF_MS: 100 }) })
       const fresh = await payload.findByID({ collection: 'outbox-events', id: event!.id })
       await flows.add(flowFor(fresh, ['log'], jobOptions({ JOB_ATTEMPTS: 3, JOB_BACKOFF_MS: 100 })))
       await new Promise((resolve) => setTimeout(resolve, 500))

@@ -4,6 +4,7 @@ import { socialQueueName } from '@/jobs/queues'
 import { AccountRateLimits } from './account-rate-limits'
 import { SOCIAL_NETWORKS, type SocialNetwork } from './fit-post'
 import { processSocialJob } from './post-job'
+import { syncPostJob } from './post-queue'
 import { sweepSocialPosts } from './post-sweep'
 import { BlueskyPoster } from './posters/bluesky'
 import { MastodonPoster } from './posters/mastodon'
@@ -31,8 +32,8 @@ export const socialChannel: ChannelRegistration = {
     return {
       port: new SocialChannel(payload, env, queueFor),
       processors: Object.fromEntries(SOCIAL_NETWORKS.map((network) => [socialQueueName(network), (job, token) => processSocialJob(job, token, posts)])),
-      // Puts back the jobs of due posts that Redis lost.
-      sweeps: [{ name: 'social-sweep', everyMs: env.EXPIRY_SWEEP_MS, run: async () => ({ requeued: await sweepSocialPosts(payload, queueFor, jobOptions, { dueWithinMs: env.EXPIRY_SWEEP_MS, lockMs }) }) }],
+      jobSyncs: { 'social-post': (postId) => syncPostJob(payload, queueFor, jobOptions, postId) },
+      repair: () => sweepSocialPosts(payload, queueFor, jobOptions, { dueWithinMs: env.EXPIRY_SWEEP_MS, lockMs }),
     }
   },
 }

@@ -1,4 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq'
+import type { Payload } from 'payload'
 
 import { putDelayedJob, removeWaitingJob } from '@/lib/delayed-jobs'
 import { relationId } from '@/lib/relation-id'
@@ -49,4 +50,14 @@ export async function scheduleRemovalJob(queue: Queue, post: Omit<Schedulable, '
 /** Takes a cancelled post's job out of its queue; one already running finds the post cancelled. */
 export async function removePostJob(queue: Queue, post: { unitKey: string }): Promise<void> {
   await removeWaitingJob(queue, postJobId(post))
+}
+
+/**
+ * Brings a post's job in line with the post, as the relay does for every staff change to one: due at
+ * its time while it is scheduled, gone once it is cancelled; a post going out or done is left alone.
+ */
+export async function syncPostJob(payload: Payload, queueFor: (network: SocialPost['network']) => Queue, options: JobsOptions, postId: number | string): Promise<void> {
+  const post = await payload.findByID({ collection: 'social-posts', id: postId, depth: 0, disableErrors: true })
+  if (post?.state === 'scheduled') await schedulePostJob(queueFor(post.network), postJobFields(post), options)
+  if (post?.state === 'cancelled') await removePostJob(queueFor(post.network), post)
 }

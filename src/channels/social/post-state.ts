@@ -1,15 +1,13 @@
-import type { Queue } from 'bullmq'
 import type { Payload } from 'payload'
 
+import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
 import { CANCELLABLE_FROM } from '@/delivery/ledger'
-import type { SocialNetwork } from '@/channels/social/fit-post'
 import type { SocialPostState } from '@/channels/social/post-states'
 import { compareAndSetState, type StateColumn } from '@/lib/compare-and-set'
 import { compareAndSetDelivery } from '@/lib/ledger-store'
 import type { SocialPost } from '@/payload-types'
 import { relationId } from '@/lib/relation-id'
 
-import { removePostJob } from './post-queue'
 
 export type PostPatch = {
   lastError?: string | null
@@ -41,17 +39,13 @@ export async function compareAndSetPost(payload: Payload, id: number | string, f
 
 /**
  * Cancels a post that has not gone out: the post, then its ledger unit (so the ledger never shows a
- * unit waiting for a post that will not come), then its queued job. Says whether it was cancelled;
- * false when it is posting or already done. A job that cannot be removed (Redis down) finds the post
- * cancelled when it runs and does nothing.
+ * unit waiting for a post that will not come), then asks the relay to take its job out of its queue.
+ * Says whether it was cancelled; false when it is posting or already done. A job that runs before it
+ * is removed finds the post cancelled and does nothing.
  */
-export async function cancelPost(payload: Payload, post: SocialPost, reason: string, queueFor: (network: SocialNetwork) => Queue): Promise<boolean> {
+export async function cancelPost(payload: Payload, post: SocialPost, reason: string): Promise<boolean> {
   if (!(await compareAndSetPost(payload, post.id, ['scheduled', 'failed'], 'cancelled', { lastError: reason }))) return false
   await compareAndSetDelivery(payload, relationId(post.delivery)!, CANCELLABLE_FROM, 'cancelled', { detail: reason })
-  try {
-    await removePostJob(queueFor(post.network), post)
-  } catch {
-    // The job checks the post's state before posting: a cancelled post is never sent.
-  }
+  await requestJobSync(payload, { kind: 'social-post', collection: 'social-posts', id: post.id })
   return true
 }

@@ -65,11 +65,11 @@ export class SocialChannel implements ChannelPort<SocialUnit> {
       return event.notify ? posts.filter((post) => post.kind === 'statement' && post.state === 'posted').map((post) => planned({ kind: 'correction', postId: post.id })) : []
     }
     if (event.kind === 'retract') {
-      for (const post of posts) await cancelPost(this.payload, post, 'The item was withdrawn before this post went out.', this.queueFor)
+      for (const post of posts) await cancelPost(this.payload, post, 'The item was withdrawn before this post went out.')
       return posts.filter((post) => post.state === 'posted' || post.state === 'deleted').map((post) => planned({ kind: 'removal', postId: post.id }))
     }
     // Expiry: the statement is no longer current; a standard post still waiting for its slot is moot.
-    for (const post of posts) if (post.urgency === 'standard' && post.kind === 'statement') await cancelPost(this.payload, post, 'The item expired before this post went out.', this.queueFor)
+    for (const post of posts) if (post.urgency === 'standard' && post.kind === 'statement') await cancelPost(this.payload, post, 'The item expired before this post went out.')
     return []
   }
 

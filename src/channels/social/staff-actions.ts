@@ -1,24 +1,13 @@
-import type { Endpoint, Payload, PayloadHandler, PayloadRequest } from 'payload'
+import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 
-import { jobOptions } from '@/jobs/options'
-import { SOCIAL_NETWORKS } from '@/channels/social/fit-post'
-import { socialQueueName } from '@/jobs/queues'
-import { appQueue } from '@/lib/app-queue'
-import { getEnv } from '@/lib/env'
+import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
 import { refusalUnless } from '@/lib/http/refusal'
 import { logger } from '@/lib/logger'
-import { postJobFields, schedulePostJob } from '@/channels/social/post-queue'
-import { cancelPost, compareAndSetPost } from '@/channels/social/post-state'
 import type { SocialPost } from '@/payload-types'
 
+import { cancelPost, compareAndSetPost } from './post-state'
 
 type Outcome = { status: number; message: string }
-
-/** The networks' queues, for `cancelPost`, which takes them one network at a time. */
-const queues = async (payload: Payload) => {
-  const handles = new Map(await Promise.all(SOCIAL_NETWORKS.map(async (network) => [network, await appQueue(payload, socialQueueName(network))] as const)))
-  return (network: SocialPost['network']) => handles.get(network)!
-}
 
 const settled = (post: SocialPost): Outcome => ({
   status: 409,
@@ -30,25 +19,17 @@ const settled = (post: SocialPost): Outcome => ({
 
 /** Cancel a post that has not gone out: it never will. */
 const cancel = async (req: PayloadRequest, post: SocialPost): Promise<Outcome> => {
-  const cancelled = await cancelPost(req.payload, post, `Cancelled by ${req.user!.email ?? 'staff'}`, await queues(req.payload))
+  const cancelled = await cancelPost(req.payload, post, `Cancelled by ${req.user!.email ?? 'staff'}`)
   return cancelled ? { status: 200, message: 'Cancelled: this post will not go out.' } : settled(post)
 }
 
 /**
- * Post now: the time becomes now and the job is brought forward. A failed post is scheduled again.
- * If the queue cannot be reached the post is still due, and the worker's sweep sends it once the
- * queue is back.
+ * Post now: the time becomes now, and the relay brings the job forward (through the job outbox, so
+ * this works while Redis is down: the post goes out once it is back). A failed post is scheduled again.
  */
 const postNow = async (req: PayloadRequest, post: SocialPost): Promise<Outcome> => {
-  const now = new Date()
-  if (!(await compareAndSetPost(req.payload, post.id, ['scheduled', 'failed'], 'scheduled', { scheduledAt: now }))) return settled(post)
-  const env = getEnv()
-  try {
-    await schedulePostJob((await queues(req.payload))(post.network), { ...postJobFields(post), scheduledAt: now.toISOString() }, jobOptions(env))
-  } catch (error) {
-    logger.warn({ postId: post.id, err: error instanceof Error ? error.message : String(error) }, 'social post: post-now could not reach the queue')
-    return { status: 202, message: 'Due now. The post queue cannot be reached just now; it goes out as soon as the queue is back.' }
-  }
+  if (!(await compareAndSetPost(req.payload, post.id, ['scheduled', 'failed'], 'scheduled', { scheduledAt: new Date() }))) return settled(post)
+  await requestJobSync(req.payload, { kind: 'social-post', collection: 'social-posts', id: post.id })
   return { status: 202, message: 'Going out now.' }
 }
 

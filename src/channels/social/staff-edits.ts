@@ -1,13 +1,9 @@
 import { APIError, ValidationError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook } from 'payload'
 
 import { EDITABLE_POST_STATES, type SocialPostState } from '@/channels/social/post-states'
+import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
 import { timeHasPassed } from '@/domain/time-passed'
-import { jobOptions } from '@/jobs/options'
-import { socialQueueName } from '@/jobs/queues'
-import { appQueue } from '@/lib/app-queue'
-import { getEnv } from '@/lib/env'
 import { logger } from '@/lib/logger'
-import { postJobFields, schedulePostJob } from '@/channels/social/post-queue'
 import type { SocialPost } from '@/payload-types'
 
 /** What staff may change on a post; the rest is the system's record of it. */
@@ -43,19 +39,14 @@ export const followStaffEdit: CollectionBeforeChangeHook<SocialPost> = ({ operat
 }
 
 /**
- * The post's queued job follows the edit. If the queue cannot be reached the save is undone (this
- * runs inside its transaction), so the post never says one time while its job waits for another.
+ * The post's queued job follows the edit: the change is written to the job outbox in the save's
+ * transaction and the worker's relay moves the job, so the post never says one time while its job
+ * waits for another, and a save never waits for Redis.
  */
 export const moveJobAfterEdit: CollectionAfterChangeHook<SocialPost> = async ({ operation, doc, previousDoc, req }) => {
   if (operation !== 'update' || !req.user || doc.state !== 'scheduled') return doc
   if (doc.scheduledAt === previousDoc.scheduledAt && previousDoc.state === 'scheduled') return doc
-  const env = getEnv()
-  try {
-    await schedulePostJob(await appQueue(req.payload, socialQueueName(doc.network)), postJobFields(doc), jobOptions(env))
-  } catch (error) {
-    logger.error({ postId: doc.id, err: error instanceof Error ? error.message : String(error) }, 'social post: could not move its job')
-    throw new APIError('The post queue cannot be reached just now, so the change was not saved. Try again in a moment.', 503, undefined, true)
-  }
+  await requestJobSync(req.payload, { kind: 'social-post', collection: 'social-posts', id: doc.id }, req)
   logger.info({ postId: doc.id, userId: req.user.id, scheduledAt: doc.scheduledAt }, 'social post rescheduled by staff')
   return doc
 }
