@@ -1,5 +1,70 @@
+import fs from 'node:fs'
+
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+
+/** The channels there are: each a folder under src/channels. */
+const CHANNELS = fs
+  .readdirSync('src/channels', { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+
+/** Frameworks and infrastructure: what the spine's core and the pure domain logic never import. */
+const FRAMEWORKS = ['payload', '@payloadcms/*', 'next', 'next/*', 'react', 'react-dom', 'bullmq', 'ioredis', 'pg', 'drizzle-orm', 'drizzle-orm/*', 'pino', 'hono', 'hono/*', 'node:*']
+
+/** Every folder under src: it reaches outside itself through the '@/' alias only, and never into workers/. */
+const SRC_RULES = [
+  { group: ['../*'], message: "Reach outside this folder through the '@/' alias, so the import boundaries can see where an import comes from." },
+  { group: ['**/workers', '**/workers/*'], message: 'The app never imports the worker (workers/): put what both need under src/.' },
+]
+
+// One rule per file: ESLint's flat config lets the last matching block's options win, so each block
+// repeats the rules every folder under src keeps.
+const restrict = (groups, paths = []) => ({ 'no-restricted-imports': ['error', { paths, patterns: [...SRC_RULES, ...groups] }] })
+
+/**
+ * The layout's import boundaries (docs/architecture.md): the app never imports the worker; a channel
+ * never imports another; src/domain and src/delivery import no framework (src/domain not even the
+ * delivery core); src/lib, being infrastructure, imports no feature.
+ */
+const boundaries = [
+  { files: ['src/**/*.{ts,tsx}'], rules: restrict([]) },
+  ...CHANNELS.map((channel) => ({
+    files: [`src/channels/${channel}/**/*.{ts,tsx}`],
+    rules: restrict(
+      [
+        {
+          group: CHANNELS.filter((other) => other !== channel).flatMap((other) => [`@/channels/${other}`, `@/channels/${other}/*`]),
+          message: 'A channel never imports another channel: put what both need in src/domain, src/delivery or src/lib.',
+        },
+      ],
+      [{ name: '@/channels', message: 'A channel does not import the registry of every channel.' }],
+    ),
+  })),
+  {
+    files: ['src/delivery/**/*.ts'],
+    rules: restrict([
+      { group: FRAMEWORKS, message: 'The delivery core imports no framework: take what it needs through a port (src/delivery/ports.ts, ledger.ts).' },
+      { group: ['@/*', '!@/domain', '!@/domain/*', '!@/delivery', '!@/delivery/*'], message: 'The delivery core imports only src/domain and itself.' },
+    ]),
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: restrict([
+      { group: FRAMEWORKS.filter((name) => name !== 'node:*'), message: 'Domain logic is pure: it imports no framework.' },
+      { group: ['@/*', '!@/domain', '!@/domain/*'], message: 'Domain logic imports only src/domain.' },
+    ]),
+  },
+  {
+    files: ['src/lib/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['@/channels/*', '@/site/*', '@/subscribers/*', '@/ops/*', '@/launches/*', '@/collections/*', '@/components/*', '@/access/*', '@/hooks/*', '@/fields/*', '@/globals/*', '@/seed/*'],
+        message: 'src/lib is infrastructure: it imports no feature (a channel, the site, subscribers, operations, collections).',
+      },
+    ], [{ name: '@/channels', message: 'src/lib is infrastructure: it imports no feature.' }]),
+  },
+]
 
 export default tseslint.config(
   {
@@ -23,4 +88,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  ...boundaries,
 )

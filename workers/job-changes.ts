@@ -1,6 +1,6 @@
 import type { Payload } from 'payload'
 
-import type { JobTarget } from '../src/collections/JobOutbox'
+import type { JobTarget } from '../src/jobs/job-targets'
 
 type Logger = { warn: (o: object, m: string) => void }
 

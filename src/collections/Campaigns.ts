@@ -4,7 +4,7 @@ import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
 import { PUBLISHABLE_COLLECTIONS, URGENCIES } from '@/domain/events'
 import { campaignStatsForItem } from '@/channels/email/campaign-stats'
-import { refusalUnless } from '@/lib/http/refusal'
+import { refusalUnless } from '@/access/refusal'
 
 /** GET /api/campaigns/for-item?collection=…&itemId=…: an item's campaigns and their counts (editors and admins). */
 const forItem: PayloadHandler = async (req) => {

@@ -2,7 +2,7 @@ import type { Job, JobsOptions, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import type { JobTarget } from '@/collections/JobOutbox'
+import type { JobTarget } from '@/jobs/job-targets'
 import type { InDoubtPolicy } from '@/delivery/ledger'
 import type { ChannelPort } from '@/delivery/ports'
 import type { Urgency } from '@/domain/events'

@@ -3,8 +3,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
-import { DEFAULT_BUDGETS } from '@/channels/social/rate-budgets'
 import { ConfigError } from './config-error'
+
+/**
+ * What each network allows one account: Mastodon 300 requests per 5 minutes; Bluesky 5,000 write
+ * points per hour (a post costs 3, a deletion 1). Webhooks are not metered: the receiver answers 429
+ * if it must, and the queue waits as it says.
+ */
+const DEFAULT_SOCIAL_BUDGETS = 'mastodon=300/300,bluesky=5000/3600'
 
 const DATABASE_SCHEMES = /^(postgres|postgresql|mongodb|mongodb\+srv):\/\//
 
@@ -74,7 +80,7 @@ const schema = z.object({
     z
       .string()
       .regex(/^\s*(mastodon|bluesky)=\d+\/\d+\s*(,\s*(mastodon|bluesky)=\d+\/\d+\s*)*$/, 'must look like "mastodon=300/300,bluesky=5000/3600" (points per seconds, per account)')
-      .default(DEFAULT_BUDGETS),
+      .default(DEFAULT_SOCIAL_BUDGETS),
   ),
   METRICS_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (a scraper sends it as a bearer token)')),
   // 0: any free port (tests and benchmarks run several workers on one machine).

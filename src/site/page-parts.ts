@@ -1,6 +1,6 @@
 import { escapeHtml } from '@/domain/escape-html'
 import { itemUrl } from '@/domain/item-url'
-import { bodyHtml } from '@/channels/feeds/body-html'
+import { bodyHtml } from '@/site/body-html'
 import type { Topic } from '@/payload-types'
 
 import { type PublicItem, reportFile, type Supersession } from './public-items'

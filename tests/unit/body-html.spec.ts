@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { bodyHtml } from '../../src/channels/feeds/body-html'
+import { bodyHtml } from '../../src/site/body-html'
 
 const text = (value: string, format = 0) => ({ type: 'text', text: value, format, detail: 0, mode: 'normal', style: '', version: 1 })
 const paragraph = (...children: object[]) => ({ type: 'paragraph', children, direction: 'ltr', format: '', indent: 0, version: 1, textFormat: 0 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { httpDeliveryError, networkDeliveryError, retryAfterMs } from '../../src/domain/http-failure'
+import { httpDeliveryError, networkDeliveryError, retryAfterMs } from '../../src/delivery/http-failure'
 
 describe('provider failures', () => {
   it('read Retry-After as seconds or a date, within bounds', () => {

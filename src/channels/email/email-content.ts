@@ -5,7 +5,7 @@ import type { Payload } from 'payload'
 import type { EmailItem } from '@/channels/email/email-message'
 import type { PipelineEvent } from '@/domain/events'
 import { itemUrl } from '@/domain/item-url'
-import { bodyHtml } from '@/channels/feeds/body-html'
+import { bodyHtml } from '@/site/body-html'
 
 export type ItemForEmail = EmailItem & { topicIds: string[] }
 

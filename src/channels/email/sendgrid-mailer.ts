@@ -3,7 +3,7 @@ import type { ClientResponse } from '@sendgrid/client/src/response'
 import { MailService } from '@sendgrid/mail'
 
 import type { DeliveryError } from '@/delivery/errors'
-import { httpDeliveryError, networkDeliveryError } from '@/domain/http-failure'
+import { httpDeliveryError, networkDeliveryError } from '@/delivery/http-failure'
 
 /** One person in a batch: their address and what is theirs alone in the shared message. */
 export type OutgoingRecipient = {

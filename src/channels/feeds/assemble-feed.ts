@@ -8,7 +8,7 @@ import { type FeedScope, entryKey, scopeDescription, scopeKey, scopePath, scopeT
 import type { PublishableCollection } from '@/domain/events'
 import { itemGuid } from '@/domain/item-guid'
 
-import { bodyHtml } from './body-html'
+import { bodyHtml } from '@/site/body-html'
 
 export type FeedSettings = {
   siteUrl: string

@@ -1,4 +1,4 @@
-import { httpDeliveryError, networkDeliveryError } from '@/domain/http-failure'
+import { httpDeliveryError, networkDeliveryError } from '@/delivery/http-failure'
 
 /**
  * A WebSub hub (W3C WebSub, section 7): after a feed changes we tell the hub its URL with the

@@ -3,13 +3,7 @@ import type { SocialNetwork } from './fit-post'
 /** A budget of points per account over a window, as the network meters it. */
 export type NetworkBudget = { points: number; seconds: number }
 
-/**
- * What each network allows one account: Mastodon 300 requests per 5 minutes; Bluesky 5,000 write
- * points per hour (a post costs 3, a deletion 1). Webhooks are not metered: the receiver answers 429
- * if it must, and the queue waits as it says.
- */
-export const DEFAULT_BUDGETS = 'mastodon=300/300,bluesky=5000/3600'
-
+/** What one request costs against the network's budget (SOCIAL_RATE_LIMITS). */
 export const POINTS: Record<SocialNetwork, { post: number; remove: number }> = {
   mastodon: { post: 1, remove: 1 },
   bluesky: { post: 3, remove: 1 },

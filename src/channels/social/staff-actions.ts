@@ -1,7 +1,7 @@
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 
 import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
-import { refusalUnless } from '@/lib/http/refusal'
+import { refusalUnless } from '@/access/refusal'
 import { logger } from '@/lib/logger'
 import type { SocialPost } from '@/payload-types'
 

@@ -2,10 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { isEditor } from '@/access/isEditor'
 import { nobody } from '@/access/nobody'
-
-/** What a queue change is about: a draft's scheduled launch, or a social post waiting for its time. */
-export const JOB_TARGETS = ['launch', 'social-post'] as const
-export type JobTarget = (typeof JOB_TARGETS)[number]
+import { JOB_TARGETS } from '@/jobs/job-targets'
 
 /**
  * The outbox of staff changes to what waits in the queues: a launch time set, moved or cleared, a

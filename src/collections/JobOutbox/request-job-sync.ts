@@ -1,6 +1,6 @@
 import type { Payload, PayloadRequest } from 'payload'
 
-import type { JobTarget } from '.'
+import type { JobTarget } from '@/jobs/job-targets'
 
 /**
  * Asks the relay to bring the queue job of a launch or a social post in line with the database. With

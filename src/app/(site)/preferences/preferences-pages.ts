@@ -1,5 +1,5 @@
 import { escapeHtml } from '@/domain/escape-html'
-import { page } from '@/lib/http/simple-page'
+import { page } from '@/site/simple-page'
 import type { SiteContext } from '@/site/site-page'
 
 export type TopicChoice = { slug: string; name: string; chosen: boolean }

@@ -3,7 +3,7 @@ import { getPayload } from 'payload'
 
 import { getEnv } from '@/lib/env'
 import { BodyTooLarge, boundedText, FORM_BODY_LIMIT } from '@/lib/http/bounded-body'
-import { overPageLimit } from '@/lib/http/page-limits'
+import { overPageLimit } from '@/site/page-limits'
 import { logger } from '@/lib/logger'
 import { siteContext } from '@/site/public-items'
 import { verifySubscriberToken } from '@/subscribers/tokens'

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto'
 import { AtpAgent, AtUri, XRPCError } from '@atproto/api'
 
 import type { DeliveryError } from '@/delivery/errors'
-import { httpDeliveryError, networkDeliveryError } from '@/domain/http-failure'
-import type { OutgoingPost, PostedReceipt, SocialAccountAccess, SocialPoster } from '../poster'
+import { httpDeliveryError, networkDeliveryError } from '@/delivery/http-failure'
+import type { OutgoingPost, PostedReceipt, SocialAccountAccess, SocialPoster } from '@/channels/social/poster'
 import { linkFacets } from '@/channels/social/bluesky-facets'
 
 import { socialFailure } from './social-failure'

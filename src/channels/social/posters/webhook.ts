@@ -1,8 +1,8 @@
 import { Webhook } from 'standardwebhooks'
 
 import type { DeliveryError } from '@/delivery/errors'
-import { httpDeliveryError, networkDeliveryError } from '@/domain/http-failure'
-import type { OutgoingPost, PostedReceipt, SocialAccountAccess, SocialPoster } from '../poster'
+import { httpDeliveryError, networkDeliveryError } from '@/delivery/http-failure'
+import type { OutgoingPost, PostedReceipt, SocialAccountAccess, SocialPoster } from '@/channels/social/poster'
 
 import { socialFailure } from './social-failure'
 

@@ -4,7 +4,7 @@ import { appRedis } from '@/lib/app-redis'
 import { ChannelPauses } from '@/jobs/channel-pauses'
 import { getEnv } from '@/lib/env'
 import { installationNamespace } from '@/lib/installation'
-import { refusalUnless } from '@/lib/http/refusal'
+import { refusalUnless } from '@/access/refusal'
 import { logger } from '@/lib/logger'
 
 const pauses = async (payload: Payload) => new ChannelPauses(await appRedis(), await installationNamespace(payload, getEnv().QUEUE_PREFIX))

@@ -1,6 +1,6 @@
 import type { Endpoint, PayloadHandler } from 'payload'
 
-import { refusalUnless } from '@/lib/http/refusal'
+import { refusalUnless } from '@/access/refusal'
 import { logger } from '@/lib/logger'
 import { redeliverEvent } from '@/collections/OutboxEvents/redeliver-event'
 

@@ -2,7 +2,7 @@ import { logger } from '@/lib/logger'
 import { type Limit, overLimit } from '@/lib/http/rate-limits'
 import type { SiteContext } from '@/site/site-page'
 
-import { clientIp } from './client-ip'
+import { clientIp } from '@/lib/http/client-ip'
 import { page } from './simple-page'
 
 /**
