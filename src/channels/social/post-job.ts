@@ -7,15 +7,15 @@ import type { InDoubtPolicy } from '@/delivery/ledger'
 import type { OutgoingPost, SocialAccountAccess, SocialPoster } from './poster'
 import type { SocialNetwork } from './fit-post'
 import { credentialsKey, unseal } from '@/lib/credential-seal'
-import { compareAndSetDelivery, databaseLedger } from '@/lib/ledger-store'
+import { databaseLedger } from '@/lib/ledger-store'
 import type { Env } from '@/lib/env'
 import { publishToFirstDelivery } from '@/ops/metrics'
 import type { AccountRateLimits } from './account-rate-limits'
 import type { SocialJob } from './post-queue'
-import { compareAndSetPost } from './post-state'
+import { compareAndSetPost, followLedgerOutcome, recordPostDeleted, recordPostFailure } from './post-state'
 import type { Account, Delivery, SocialPost } from '@/payload-types'
 import { relationId } from '@/lib/relation-id'
-import { deliverUnit, heldElsewhere, INTERRUPTED_MESSAGE, type UnitOutcome } from '@/delivery/deliver-unit'
+import { deliverUnit, heldElsewhere } from '@/delivery/deliver-unit'
 import { EARLY_MS, waitUntil } from '@/jobs/wait-until'
 
 export type SocialJobContext = {
@@ -84,7 +84,7 @@ export async function processSocialJob(job: Job<SocialJob>, token: string | unde
       { ledger: databaseLedger(payload), inDoubtPolicy: ctx.inDoubtPolicy, lockMs: ctx.lockMs, idempotent: IDEMPOTENT[post.network] },
     )
     if (outcome === 'taken') throw heldElsewhere()
-    await recordOutcome(payload, post, row, outcome, receipt)
+    await followLedgerOutcome(payload, post, row, outcome, receipt)
     if (outcome === 'sent' && post.kind === 'statement' && row.attempts === 0) {
       publishToFirstDelivery.observe({ channel: `social-${post.network}`, urgency: post.urgency }, (Date.now() - Date.parse(post.scheduledAt)) / 1000)
     }
@@ -95,20 +95,6 @@ export async function processSocialJob(job: Job<SocialJob>, token: string | unde
   }
 }
 
-/** The post follows its ledger unit: posted with where it is, still in doubt, or cancelled meanwhile. */
-async function recordOutcome(payload: Payload, post: SocialPost, row: Delivery, outcome: UnitOutcome, receipt: { remoteId: string; url?: string } | undefined) {
-  if (outcome === 'sent') {
-    await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], 'posted', { remoteId: receipt!.remoteId, remoteUrl: receipt!.url ?? null, postedAt: new Date(), lastError: null })
-  } else if (outcome === 'already-sent') {
-    // The ledger recorded it sent but the worker stopped before the post did: the ledger's detail has its address.
-    await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], 'posted', { remoteUrl: row.detail ?? null, postedAt: new Date(), lastError: null })
-  } else if (outcome === 'held-in-doubt') {
-    await compareAndSetPost(payload, post.id, ['posting'], 'posting', { lastError: `${INTERRUPTED_MESSAGE} Check the account, then use Send again or Mark as sent on the item's Distribution panel.` })
-  } else if (outcome === 'cancelled') {
-    await compareAndSetPost(payload, post.id, ['scheduled', 'posting'], 'cancelled')
-  }
-}
-
 /**
  * What a failed attempt means: a 429 waits as long as the network said, without spending an attempt;
  * a refusal (or the last attempt) fails the post with the network's words; anything else goes back to
@@ -116,14 +102,11 @@ async function recordOutcome(payload: Payload, post: SocialPost, row: Delivery, 
  * claimed (a missing credential) is recorded on the ledger unit too.
  */
 async function settleFailure(job: Job, token: string | undefined, post: SocialPost, row: Delivery, error: unknown, ctx: SocialJobContext, removal: boolean): Promise<never> {
-  const { payload } = ctx
   const failure = DeliveryError.from(error)
-  await compareAndSetDelivery(payload, row.id, ['pending'], 'failed', { lastError: failure.message })
   const waitMs = failure.retryAfterMs
   const final = waitMs === undefined && (!failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
   const note = waitMs !== undefined ? `${failure.message} (waiting as the network asked)` : final ? failure.message : `${failure.message} (trying again)`
-  if (removal) await compareAndSetPost(payload, post.id, ['posted'], 'posted', { lastError: `Could not delete it from the network: ${note}` })
-  else await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], final ? 'failed' : 'scheduled', { lastError: note })
+  await recordPostFailure(ctx.payload, post, row, failure, { note, final, removal })
   if (waitMs !== undefined) return waitUntil(job, Date.now() + waitMs, token)
   throw final ? new UnrecoverableError(failure.message) : failure
 }
@@ -160,7 +143,7 @@ async function removePost(job: Job<SocialJob>, token: string | undefined, post: 
       },
       { ledger: databaseLedger(payload), inDoubtPolicy: ctx.inDoubtPolicy, lockMs: ctx.lockMs, idempotent: true },
     )
-    if (outcome === 'sent' || outcome === 'already-sent') await compareAndSetPost(payload, post.id, ['posted'], 'deleted', { deletedAt: new Date(), lastError: null })
+    if (outcome === 'sent' || outcome === 'already-sent') await recordPostDeleted(payload, post)
     return { outcome }
   } catch (error) {
     if (error instanceof DelayedError) throw error

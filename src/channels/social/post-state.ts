@@ -1,13 +1,19 @@
 import type { Payload } from 'payload'
 
-import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
-import { CANCELLABLE_FROM } from '@/delivery/ledger'
 import type { SocialPostState } from '@/channels/social/post-states'
+import { requestJobSync } from '@/collections/JobOutbox/request-job-sync'
+import { INTERRUPTED_MESSAGE, type UnitOutcome } from '@/delivery/deliver-unit'
+import type { DeliveryError } from '@/delivery/errors'
+import { CANCELLABLE_FROM } from '@/delivery/ledger'
 import { compareAndSetState, type StateColumn } from '@/lib/compare-and-set'
 import { compareAndSetDelivery } from '@/lib/ledger-store'
-import type { SocialPost } from '@/payload-types'
 import { relationId } from '@/lib/relation-id'
+import type { Delivery, SocialPost } from '@/payload-types'
 
+/*
+ * A social post's state follows its ledger unit, and every change that moves one with the other is
+ * here: cancelling, an attempt's outcome, a failure, a deletion.
+ */
 
 export type PostPatch = {
   lastError?: string | null
@@ -48,4 +54,34 @@ export async function cancelPost(payload: Payload, post: SocialPost, reason: str
   await compareAndSetDelivery(payload, relationId(post.delivery)!, CANCELLABLE_FROM, 'cancelled', { detail: reason })
   await requestJobSync(payload, { kind: 'social-post', collection: 'social-posts', id: post.id })
   return true
+}
+
+/** The post follows its ledger unit once an attempt is recorded: posted with where it is, still in doubt, or cancelled meanwhile. */
+export async function followLedgerOutcome(payload: Payload, post: SocialPost, row: Delivery, outcome: UnitOutcome, receipt: { remoteId: string; url?: string } | undefined) {
+  if (outcome === 'sent') {
+    await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], 'posted', { remoteId: receipt!.remoteId, remoteUrl: receipt!.url ?? null, postedAt: new Date(), lastError: null })
+  } else if (outcome === 'already-sent') {
+    // The ledger recorded it sent but the worker stopped before the post did: the ledger's detail has its address.
+    await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], 'posted', { remoteUrl: row.detail ?? null, postedAt: new Date(), lastError: null })
+  } else if (outcome === 'held-in-doubt') {
+    await compareAndSetPost(payload, post.id, ['posting'], 'posting', { lastError: `${INTERRUPTED_MESSAGE} Check the account, then use Send again or Mark as sent on the item's Distribution panel.` })
+  } else if (outcome === 'cancelled') {
+    await compareAndSetPost(payload, post.id, ['scheduled', 'posting'], 'cancelled')
+  }
+}
+
+/**
+ * A failed attempt, on both records: the ledger unit if the attempt failed before claiming it (a
+ * missing credential), and the post, with the reason staff see: failed for good when `final`, due
+ * again otherwise; a deletion that failed leaves the post out there, saying why.
+ */
+export async function recordPostFailure(payload: Payload, post: SocialPost, row: Delivery, failure: DeliveryError, outcome: { note: string; final: boolean; removal: boolean }): Promise<void> {
+  await compareAndSetDelivery(payload, row.id, ['pending'], 'failed', { lastError: failure.message })
+  if (outcome.removal) await compareAndSetPost(payload, post.id, ['posted'], 'posted', { lastError: `Could not delete it from the network: ${outcome.note}` })
+  else await compareAndSetPost(payload, post.id, ['posting', 'scheduled'], outcome.final ? 'failed' : 'scheduled', { lastError: outcome.note })
+}
+
+/** A posted post removed from its network, its deletion unit recorded sent. */
+export async function recordPostDeleted(payload: Payload, post: SocialPost): Promise<void> {
+  await compareAndSetPost(payload, post.id, ['posted'], 'deleted', { deletedAt: new Date(), lastError: null })
 }
