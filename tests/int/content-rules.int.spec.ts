@@ -2,9 +2,10 @@
 import { APIError, ValidationError, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { body, createItem } from '../helpers/content'
+import { authHeaders, body, createItem, createUser } from '../helpers/content'
 import { pdfFile, pngFile } from '../helpers/files'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
+import { rest } from '../helpers/rest'
 
 let ctx: TestPayload
 let payload: Payload
@@ -55,6 +56,27 @@ describe('slugs', () => {
     }
     const stored = await payload.findByID({ collection: 'announcements', id: item.id })
     expect(stored.slug).toBe('better-slug')
+  })
+
+  it('spell titles in any script in Latin letters, and give one no transliteration spells a short id', async () => {
+    const mixed = await createItem(payload, 'announcements', { title: 'R&D <script>alert(1)</script> "quotes" ]]> — émoji 🚨 العربية' })
+    expect(mixed.slug).toBe('r-and-d-script-alert-1-script-quotes-emoji-alerbyt')
+    expect((await createItem(payload, 'reports', { title: 'Продовольственный банк' })).slug).toBe('prodovolstvenniy-bank')
+    const chinese = await createItem(payload, 'announcements', { title: '北京的食物银行' })
+    expect(chinese.slug).toMatch(/^[0-9a-f]{8}$/)
+    expect((await createItem(payload, 'announcements', { title: '北京的食物银行' })).slug).toBe(`${chinese.slug}-2`)
+  })
+
+  it('refuse a change after publication through the API with the reason, and change nothing else of that save', async () => {
+    const editor = await createUser(payload, 'editor')
+    const item = await createItem(payload, 'announcements', { title: 'Published title', status: 'published' })
+    const response = await rest('PATCH', `/api/announcements/${item.id}`, {
+      json: { title: 'New title in the same save', slug: 'new-slug', _status: 'published' },
+      headers: await authHeaders(payload, editor),
+    })
+    expect(response.status).toBe(400)
+    expect(JSON.stringify(response.json)).toContain('The slug cannot change after the item was first published: links to \\"published-title\\" are already out.')
+    expect(await payload.findByID({ collection: 'announcements', id: item.id })).toMatchObject({ title: 'Published title', slug: 'published-title' })
   })
 
   it('stay when the title is corrected after publication', async () => {
