@@ -290,7 +290,7 @@ it('sends the security headers on public pages, feeds, the API and the admin; pa
   }
 }, 120_000)
 
-it('lets a reader subscribe on the site, confirm from the email, change topics and leave with one click, in a browser', async () => {
+it('lets a reader subscribe on the site, confirm from the email with one button, change topics and leave with one click, in a browser', async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   const inbox = `http://127.0.0.1:${ports.mail}/inbox`
   /** Opens the newest message to `to` with `subject` in the local mail sink's inbox. */
@@ -311,6 +311,9 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
 
     await openMail(page, 'journey@example.net', /Confirm your alerts/)
     await page.getByRole('link', { name: 'Confirm my alerts' }).click()
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm your alerts')
+    await expectAccessible(page, 'the page the confirmation link opens')
+    await page.getByRole('button', { name: 'Confirm' }).click()
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed')
     await expectAccessible(page, 'the confirmation page')
 
