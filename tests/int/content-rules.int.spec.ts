@@ -86,6 +86,20 @@ describe('slugs', () => {
   })
 })
 
+describe('titles, summaries and topic names', () => {
+  it('are saved without control characters, which no reader sees and each output would treat its own way; a title is one line', async () => {
+    const item = await payload.create({
+      collection: 'announcements',
+      data: { title: 'Bell\u0007 escape\u001b NUL\u0000 and\r\na\tbreak \u0085\uD800🚨', summary: 'Line one\nline two\u0007\u009f.', body, urgency: 'standard' },
+      draft: true,
+    })
+    expect(item.title).toBe('Bell escape NUL and a break 🚨')
+    expect(item.summary).toBe('Line one\nline two.')
+    const topic = await payload.create({ collection: 'topics', data: { name: 'Food\u0000 banks\nnorth' } })
+    expect(topic.name).toBe('Food banks north')
+  })
+})
+
 describe('publishedAt', () => {
   it('is stamped on the first publish and kept through corrections and re-publishing', async () => {
     const item = await createItem(payload, 'announcements')
