@@ -49,6 +49,12 @@ export const CASES: ConformanceCase[] = [
     reads: { title: 'Bell escape NUL and C1 removed', summary: 'Tab\tkept; form feed and DEL removed.' },
   },
   {
+    name: 'template-looking text',
+    title: 'How {{unsubscribe_url}} and {title} placeholders work',
+    summary: 'Mail merges use {{preferences_url}}, %name%, ${name} and {{{raw}}}; {summary} and {url} too.',
+    body: 'The footer link is {{unsubscribe_url}}.',
+  },
+  {
     name: 'right-to-left and mixed direction',
     title: 'تحذير: بنك الطعام (Food bank) يغلق الساعة 5 مساءً',
     summary: 'Hebrew שלום and English mixed, marks \u200f\u200e and isolates \u2067עברית 123\u2069 end.',
