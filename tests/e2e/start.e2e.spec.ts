@@ -370,6 +370,8 @@ it('lets staff write an urgent statement in the admin and publish it: within sec
 
     await page.goto(url('/admin/collections/announcements/create'))
     await page.locator('#field-title').fill(title)
+    // Until the first publish the slug can be unlocked and edited.
+    await expect.poll(() => page.locator('#field-slug-lock').count()).toBe(1)
     await page.locator('#field-summary').fill('Food banks in the network turned away families for the first time this winter.')
     await page.locator('.rich-text-lexical [contenteditable="true"]').first().click()
     await page.keyboard.type('The national referral system is near breaking point. Here is what we are asking for.')
@@ -378,6 +380,10 @@ it('lets staff write an urgent statement in the admin and publish it: within sec
     await page.getByRole('button', { name: 'Publish changes' }).click()
     const published = Date.now()
     await page.waitForURL((address) => /\/admin\/collections\/announcements\/\d+/.test(address.pathname))
+    // Once published its address is out: the slug is read-only, with no Unlock, and says why.
+    await expect.poll(() => page.getByText('Fixed since this item was first published').count()).toBe(1)
+    expect(await page.locator('#field-slug').isDisabled()).toBe(true)
+    expect(await page.locator('#field-slug-lock').count()).toBe(0)
 
     const { docs } = (await (await fetch(url(`/api/announcements?where[title][equals]=${encodeURIComponent(title)}&depth=0`), { headers })).json()) as { docs: { id: number; slug: string; _status: string; urgency: string }[] }
     expect(docs).toEqual([expect.objectContaining({ _status: 'published', urgency: 'urgent' })])
