@@ -364,7 +364,7 @@ output('subscriber pages (sign-up form, preferences)', async (_, { topic, reads 
 })
 
 describe('the organisation’s name on the pages for one person', () => {
-  it('reads exactly as typed on the confirmation, unsubscribe and preferences pages, with no element it did not bring', async () => {
+  it('reads exactly as typed on the confirmation and unsubscribe pages, with no element it did not bring', async () => {
     const pending = await payload.create({ collection: 'subscribers', data: { email: 'pending@example.net', status: 'pending' } })
     const pages = [
       (await rest('GET', `/api/subscribers/confirm?token=${subscriberToken(SECRET, 'confirm', pending.id, new Date(Date.now() + 3_600_000))}`)).text,

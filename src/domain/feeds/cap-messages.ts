@@ -30,6 +30,7 @@ export type CapStatement = { guid: string; published: string; urgent: boolean }
 export const capTime = (iso: string): string => `${new Date(iso).toISOString().slice(0, 19)}-00:00`
 
 const live = (message: CapMessage | undefined) => (message && message.msgType !== 'Cancel' ? message : undefined)
+const reference = (message: CapMessage) => ({ identifier: message.identifier, sent: message.sent })
 
 /**
  * The messages of one statement, oldest first, from its events (oldest first). A publish or a correction
@@ -57,5 +58,3 @@ export function capThread(statement: CapStatement, events: CapEvent[], predecess
   }
   return messages
 }
-
-const reference = (message: CapMessage) => ({ identifier: message.identifier, sent: message.sent })

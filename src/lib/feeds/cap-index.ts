@@ -1,4 +1,4 @@
-import type { Payload } from 'payload'
+import type { Payload, Where } from 'payload'
 
 import { type CapEvent, type CapMessage, capThread } from '@/domain/feeds/cap-messages'
 import { type Feed, type FeedEntry, xmlSafe } from '@/domain/feeds/feed'
@@ -59,7 +59,7 @@ async function eventsOf(payload: Payload, itemIds: string[]): Promise<Map<string
   return byItem
 }
 
-async function statementsWhere(payload: Payload, where: Parameters<Payload['find']>[0]['where']): Promise<StatementRow[]> {
+async function statementsWhere(payload: Payload, where: Where): Promise<StatementRow[]> {
   const { docs } = await payload.find({
     collection: 'announcements',
     where,
