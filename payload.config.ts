@@ -14,6 +14,7 @@ import { Site } from './src/globals/Site'
 import { databaseAdapter } from './src/lib/database'
 import { getEnv } from './src/lib/env'
 import { logger } from './src/lib/logger'
+import { plainHttpWarning } from './src/lib/plain-http-warning'
 import { siteOrigin } from './src/lib/http/session-policy'
 import { watchDatabasePool } from './src/lib/watch-database-pool'
 
@@ -100,7 +101,12 @@ export default buildConfig({
   // A malformed query is answered 400, not 500 (see src/lib/http/request-fault.ts).
   hooks: { afterError: [answerRequestFaults, logApiErrors] },
   telemetry: false,
-  onInit: async (payload) => watchDatabasePool(payload),
+  onInit: async (payload) => {
+    // Once per process (app, worker, prepare), where its operator reads the log.
+    const warning = plainHttpWarning(env)
+    if (warning) payload.logger.warn(warning)
+    watchDatabasePool(payload)
+  },
   // The cap for any request body; each upload collection sets its own, smaller, limit.
   upload: { limits: { fileSize: 50 * 1024 * 1024 } },
   typescript: { outputFile: path.resolve(root, 'src/payload-types.ts') },

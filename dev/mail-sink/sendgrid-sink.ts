@@ -30,6 +30,8 @@ export type MailSink = {
   url: string
   /** What it accepted, per recipient (with `keep: 'count'`, nothing: for benchmarks of millions). */
   messages: SinkMessage[]
+  /** Each accepted request's JSON body as SendGrid got it, in order (with `keep: 'count'`, nothing). */
+  requests: unknown[]
   /** How many recipients' messages it accepted. */
   accepted: () => number
   /** Requests answered, by status. */
@@ -156,6 +158,7 @@ function inboxPage(messages: SinkMessage[]): string {
  */
 export async function startMailSink(options: { port?: number; apiKey?: string; keep?: 'messages' | 'count' } = {}): Promise<MailSink> {
   const messages: SinkMessage[] = []
+  const requests: unknown[] = []
   let acceptedCount = 0
   const answered: Record<number, number> = {}
   let faults: SinkFaults = { rate429: 0, rate500: 0, retryAfterSeconds: 1, latencyMs: 0 }
@@ -212,7 +215,10 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
       const messageId = randomBytes(11).toString('base64url')
       const expanded = expand(body, messageId)
       acceptedCount += expanded.length
-      if (options.keep !== 'count') messages.push(...expanded)
+      if (options.keep !== 'count') {
+        messages.push(...expanded)
+        requests.push(body)
+      }
       // Accepted (and kept) before the answer leaves, as at SendGrid: a sender that dies meanwhile
       // does not know whether the batch went.
       if (faults.latencyMs > 0) setTimeout(() => send(202, undefined, { 'x-message-id': messageId }), faults.latencyMs)
@@ -224,6 +230,7 @@ export async function startMailSink(options: { port?: number; apiKey?: string; k
   return {
     url: `http://127.0.0.1:${port}`,
     messages,
+    requests,
     accepted: () => acceptedCount,
     answered,
     setFaults: (change) => {

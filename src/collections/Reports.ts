@@ -12,6 +12,7 @@ import { summaryField } from '@/fields/summary'
 import { topicsField } from '@/fields/topics'
 import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublicationEvent'
 import { followLaunchSchedule, refusePastLaunch } from '@/hooks/scheduleLaunch'
+import { cleanText } from '@/fields/plain-text'
 
 export const Reports: CollectionConfig = {
   slug: 'reports',
@@ -29,7 +30,7 @@ export const Reports: CollectionConfig = {
     afterChange: [recordPublicationEvent, followLaunchSchedule],
   },
   fields: [
-    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    { name: 'title', type: 'text', required: true, maxLength: 200, hooks: { beforeValidate: [cleanText('one')] } },
     frozenSlugField(),
     summaryField(),
     { name: 'body', type: 'richText', required: true },

@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { anyone } from '@/access/anyone'
 import { isEditor } from '@/access/isEditor'
 import { generatedSlugField } from '@/fields/slug'
+import { cleanText } from '@/fields/plain-text'
 
 export const Topics: CollectionConfig = {
   slug: 'topics',
@@ -14,7 +15,7 @@ export const Topics: CollectionConfig = {
     delete: isEditor,
   },
   fields: [
-    { name: 'name', type: 'text', required: true },
+    { name: 'name', type: 'text', required: true, hooks: { beforeValidate: [cleanText('one')] } },
     generatedSlugField('name'),
     { name: 'description', type: 'textarea' },
   ],

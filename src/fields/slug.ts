@@ -1,5 +1,6 @@
 import { slugField, ValidationError, type CollectionSlug, type FieldHook, type RowField, type TextField } from 'payload'
-import { slugify } from 'payload/shared'
+
+import { titleSlug } from '@/domain/title-slug'
 
 /**
  * Payload's slug field generates the slug in the admin form; requests from elsewhere (REST, the Local
@@ -11,7 +12,7 @@ const fillFrom =
   (source: string): FieldHook =>
   async ({ value, data, collection, req, originalDoc }) => {
     if (value || typeof data?.[source] !== 'string' || !collection) return value
-    const base = slugify(data[source])
+    const base = titleSlug(data[source])
     if (!base) return value
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`
@@ -46,16 +47,21 @@ const freezeAfterFirstPublish: FieldHook = ({ value, originalDoc, collection, re
   return value
 }
 
-/** Payload's unique slug field, filled from `source` when a request leaves it empty. */
-export const generatedSlugField = (source = 'title', extraHooks: { beforeChange?: FieldHook[] } = {}): RowField =>
+/**
+ * Payload's unique slug field, filled from `source` when a request leaves it empty, with the same
+ * transliteration in the admin's Generate button.
+ */
+export const generatedSlugField = (source = 'title', extraHooks: { beforeChange?: FieldHook[] } = {}, Field?: string): RowField =>
   slugField({
     useAsSlug: source,
+    slugify: ({ valueToSlugify }) => (typeof valueToSlugify === 'string' ? titleSlug(valueToSlugify) : undefined),
     // Not required at the type level: callers may leave it out, fillFrom derives it from a required field.
     required: false,
     overrides: (row) => {
       const [checkbox, slug] = row.fields as [RowField['fields'][number], TextField]
       const withHooks: TextField = {
         ...slug,
+        ...(Field ? { admin: { ...slug.admin, components: { ...slug.admin?.components, Field: { path: Field, clientProps: { useAsSlug: source } } } } } : {}),
         hooks: {
           ...slug.hooks,
           beforeValidate: [...(slug.hooks?.beforeValidate ?? []), fillFrom(source)],
@@ -66,5 +72,10 @@ export const generatedSlugField = (source = 'title', extraHooks: { beforeChange?
     },
   })
 
-/** The slug of a published item: generated from the title, frozen once the item is first published. */
-export const frozenSlugField = (): RowField => generatedSlugField('title', { beforeChange: [freezeAfterFirstPublish] })
+/**
+ * The slug of a published item: generated from the title, frozen once the item is first published.
+ * The admin shows it read-only then, with the reason (src/components/FrozenSlugField.tsx); a request
+ * that changes it anyway is refused with the reason.
+ */
+export const frozenSlugField = (): RowField =>
+  generatedSlugField('title', { beforeChange: [freezeAfterFirstPublish] }, '@/components/FrozenSlugField#FrozenSlugField')

@@ -7,7 +7,7 @@ import { itemUrl } from '@/domain/item-url'
 import type { Announcement } from '@/payload-types'
 
 import { itemMain, itemPath, supersessionNotices } from './page-parts'
-import { itemBySlug, siteContext, supersessionsOf } from './public-items'
+import { itemBySlug, lastCorrectedAt, siteContext, supersessionsOf } from './public-items'
 import { notFoundPage, sitePage } from './site-page'
 
 /**
@@ -36,6 +36,9 @@ export const itemRoute =
       })
     }
     const item = lookup.found
-    const notices = item.collection === 'announcements' ? supersessionNotices(await supersessionsOf(payload, item as Announcement)) : ''
-    return sitePage(request, site, { title: item.title, description: item.summary ?? undefined, path: itemPath(item), ogType: 'article', main: notices + itemMain(item, site.siteUrl) })
+    const [notices, correctedAt] = await Promise.all([
+      item.collection === 'announcements' ? supersessionsOf(payload, item as Announcement).then(supersessionNotices) : '',
+      lastCorrectedAt(payload, item.collection, item.id),
+    ])
+    return sitePage(request, site, { title: item.title, description: item.summary ?? undefined, path: itemPath(item), ogType: 'article', main: notices + itemMain(item, site.siteUrl, correctedAt) })
   }

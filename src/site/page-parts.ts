@@ -21,15 +21,18 @@ const topicLinks = (topics: PublicItem['topics']) => {
   return named.length === 0 ? '' : `<p class="meta">Topics: ${named.map((topic) => `<a href="/topics/${encodeURIComponent(topic.slug ?? '')}">${escapeHtml(topic.name)}</a>`).join(', ')}</p>`
 }
 
-/** One statement or report: title, urgency, date, summary, body, the report's PDF, its topics. */
-export function itemMain(item: PublicItem, siteUrl: string): string {
+/**
+ * One statement or report: title, urgency, date (and when a correction was last published, if one
+ * was), summary, body, the report's PDF, its topics.
+ */
+export function itemMain(item: PublicItem, siteUrl: string, correctedAt?: string): string {
   const urgent = item.collection === 'announcements' && 'urgency' in item && item.urgency === 'urgent'
   const file = item.collection === 'reports' ? reportFile(item as never) : undefined
   const expired = item.collection === 'announcements' && 'expiresAt' in item && item.expiresAt && new Date(item.expiresAt) <= new Date()
   return `<article>
 ${urgent && !expired ? '<p><span class="label">Urgent statement</span></p>' : ''}
 <h1>${escapeHtml(item.title)}</h1>
-<p class="meta">${item.collection === 'reports' ? 'Report' : 'Statement'} published ${timeElement(item.publishedAt ?? item.createdAt)}${item.updatedAt !== (item.publishedAt ?? item.createdAt) ? ` · updated ${timeElement(item.updatedAt)}` : ''}</p>
+<p class="meta">${item.collection === 'reports' ? 'Report' : 'Statement'} published ${timeElement(item.publishedAt ?? item.createdAt)}${correctedAt ? ` · updated ${timeElement(correctedAt)}` : ''}</p>
 ${expired ? `<p class="notice">This statement was for a situation that ended on ${timeElement(String((item as { expiresAt: string }).expiresAt))}; it is kept here for the record.</p>` : ''}
 ${item.summary ? `<p class="lead">${escapeHtml(item.summary)}</p>` : ''}
 ${file?.url ? `<p><a class="download" href="${escapeHtml(file.url)}">Download the report (PDF, ${escapeHtml(fileSize(file.filesize ?? 0))})</a></p>` : ''}

@@ -34,6 +34,23 @@ export async function itemBySlug(payload: Payload, collection: PublishableCollec
 
 const live: Where = { _status: { equals: 'published' } }
 
+/**
+ * When a correction of the item was last published: its newest update event. An item only published
+ * has none (its row's updatedAt differs from publishedAt by the milliseconds of the save itself).
+ */
+export async function lastCorrectedAt(payload: Payload, collection: PublishableCollection, id: number | string): Promise<string | undefined> {
+  const { docs } = await payload.find({
+    collection: 'outbox-events',
+    where: { and: [{ collection: { equals: collection } }, { itemId: { equals: String(id) } }, { kind: { equals: 'update' } }] },
+    sort: '-createdAt',
+    limit: 1,
+    depth: 0,
+    pagination: false,
+    select: { createdAt: true },
+  })
+  return docs[0]?.createdAt
+}
+
 export type Supersession = { kind: 'update' | 'cancel'; title: string; slug: string }
 
 /**

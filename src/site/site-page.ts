@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import { escapeHtml } from '@/domain/escape-html'
+import { CAP_INDEX_PATH } from '@/channels/feeds/render/cap'
 import { getEnv } from '@/lib/env'
 import { notModified } from '@/lib/http/conditional-get'
 import { baseSecurityHeaders, publicPageCsp } from '@/lib/http/security-headers'
@@ -61,8 +62,9 @@ export function sitePageHeaders(siteUrl?: string): Record<string, string> {
 /**
  * A public page as the whole HTML document: readable without JavaScript, one column that works at
  * 320 px, visible focus, canonical and Open Graph / Twitter card tags from the site's base URL, feed
- * autodiscovery links. Answered with an ETag and `no-cache`, so a browser or proxy always asks again
- * (a correction is never served stale) and gets a 304 while nothing changed.
+ * autodiscovery links (the CAP alerts' index among them). Answered with an ETag and `no-cache`, so a
+ * browser or proxy always asks again (a correction is never served stale) and gets a 304 while nothing
+ * changed.
  */
 export function sitePage(request: Request, site: SiteContext, spec: PageSpec): Response {
   const url = `${site.siteUrl}${spec.path}`
@@ -88,6 +90,8 @@ export function sitePage(request: Request, site: SiteContext, spec: PageSpec): R
       `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(feedTitle)} (Atom)" href="${escapeHtml(`${site.siteUrl}${path.replace(/\.xml$/, '.atom')}`)}">`,
       `<link rel="alternate" type="application/feed+json" title="${escapeHtml(feedTitle)} (JSON Feed)" href="${escapeHtml(`${site.siteUrl}${path.replace(/\.xml$/, '.json')}`)}">`,
     ]),
+    // The urgent statements as CAP alerts, for alert aggregators that look for them from any page.
+    `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${site.organisation}: urgent statements`)} (CAP 1.2 alerts)" href="${escapeHtml(`${site.siteUrl}${CAP_INDEX_PATH}`)}">`,
   ].filter(Boolean)
   const html = siteDocument(site, head, spec.main)
   const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`

@@ -352,7 +352,7 @@ it('logs a refused request as one line at info or warn, with the request and no 
   expect(logged).not.toContain('"stack"')
 })
 
-it('lets a reader subscribe on the site, confirm from the email, change topics and leave with one click, in a browser', async () => {
+it('lets a reader subscribe on the site, confirm from the email with one button, change topics and leave with one click, in a browser', async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   const inbox = `http://127.0.0.1:${ports.mail}/inbox`
   /** Opens the newest message to `to` with `subject` in the local mail sink's inbox. */
@@ -373,6 +373,9 @@ it('lets a reader subscribe on the site, confirm from the email, change topics a
 
     await openMail(page, 'journey@example.net', /Confirm your alerts/)
     await page.getByRole('link', { name: 'Confirm my alerts' }).click()
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm your alerts')
+    await expectAccessible(page, 'the page the confirmation link opens')
+    await page.getByRole('button', { name: 'Confirm' }).click()
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed')
     await expectAccessible(page, 'the confirmation page')
 
@@ -429,6 +432,8 @@ it('lets staff write an urgent statement in the admin and publish it: within sec
 
     await page.goto(url('/admin/collections/announcements/create'))
     await page.locator('#field-title').fill(title)
+    // Until the first publish the slug can be unlocked and edited.
+    await expect.poll(() => page.locator('#field-slug-lock').count()).toBe(1)
     await page.locator('#field-summary').fill('Food banks in the network turned away families for the first time this winter.')
     await page.locator('.rich-text-lexical [contenteditable="true"]').first().click()
     await page.keyboard.type('The national referral system is near breaking point. Here is what we are asking for.')
@@ -437,6 +442,10 @@ it('lets staff write an urgent statement in the admin and publish it: within sec
     await page.getByRole('button', { name: 'Publish changes' }).click()
     const published = Date.now()
     await page.waitForURL((address) => /\/admin\/collections\/announcements\/\d+/.test(address.pathname))
+    // Once published its address is out: the slug is read-only, with no Unlock, and says why.
+    await expect.poll(() => page.getByText('Fixed since this item was first published').count()).toBe(1)
+    expect(await page.locator('#field-slug').isDisabled()).toBe(true)
+    expect(await page.locator('#field-slug-lock').count()).toBe(0)
 
     const { docs } = (await (await fetch(url(`/api/announcements?where[title][equals]=${encodeURIComponent(title)}&depth=0`), { headers })).json()) as { docs: { id: number; slug: string; _status: string; urgency: string }[] }
     expect(docs).toEqual([expect.objectContaining({ _status: 'published', urgency: 'urgent' })])

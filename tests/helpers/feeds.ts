@@ -1,5 +1,6 @@
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith'
 import { XMLValidator } from 'fast-xml-parser'
+import { DomUtils, parseDocument } from 'htmlparser2'
 import type { Payload } from 'payload'
 import { expect } from 'vitest'
 
@@ -48,6 +49,12 @@ export type ParsedItem = {
   enclosure?: { url?: string; length: number; type?: string }
 }
 export type ParsedFeed = { title: string; selfUrl?: string; hubUrl?: string; items: ParsedItem[] }
+
+/** The text a reader sees in an HTML fragment, parsed by htmlparser2 (entities decoded, elements dropped). */
+export const htmlText = (html: string): string => DomUtils.textContent(parseDocument(html, { decodeEntities: true }))
+
+/** The elements in an HTML fragment, by name: what a reader's HTML renderer would build. */
+export const htmlElements = (html: string): string[] => DomUtils.findAll(() => true, parseDocument(html).children).map((element) => element.name)
 
 const iso = (date: string | undefined) => (date ? new Date(date).toISOString() : '')
 
@@ -110,7 +117,8 @@ export function parseFeed(path: string, text: string): ParsedFeed {
       id: item.guid?.value ?? '',
       title: item.title ?? '',
       url: item.link ?? '',
-      summary: item.description ?? '',
+      // RSS descriptions are HTML: a reader shows their text.
+      summary: htmlText(item.description ?? ''),
       html: item.content?.encoded ?? '',
       categories: (item.categories ?? []).map((category) => category.name),
       published: iso(item.pubDate as string),

@@ -2,9 +2,10 @@
 import { APIError, ValidationError, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { body, createItem } from '../helpers/content'
+import { authHeaders, body, createItem, createUser } from '../helpers/content'
 import { pdfFile, pngFile } from '../helpers/files'
 import { startTestPayload, type TestPayload } from '../helpers/payload'
+import { rest } from '../helpers/rest'
 
 let ctx: TestPayload
 let payload: Payload
@@ -57,10 +58,45 @@ describe('slugs', () => {
     expect(stored.slug).toBe('better-slug')
   })
 
+  it('spell titles in any script in Latin letters, and give one no transliteration spells a short id', async () => {
+    const mixed = await createItem(payload, 'announcements', { title: 'R&D <script>alert(1)</script> "quotes" ]]> — émoji 🚨 العربية' })
+    expect(mixed.slug).toBe('r-and-d-script-alert-1-script-quotes-emoji-alerbyt')
+    expect((await createItem(payload, 'reports', { title: 'Продовольственный банк' })).slug).toBe('prodovolstvenniy-bank')
+    const chinese = await createItem(payload, 'announcements', { title: '北京的食物银行' })
+    expect(chinese.slug).toMatch(/^[0-9a-f]{8}$/)
+    expect((await createItem(payload, 'announcements', { title: '北京的食物银行' })).slug).toBe(`${chinese.slug}-2`)
+  })
+
+  it('refuse a change after publication through the API with the reason, and change nothing else of that save', async () => {
+    const editor = await createUser(payload, 'editor')
+    const item = await createItem(payload, 'announcements', { title: 'Published title', status: 'published' })
+    const response = await rest('PATCH', `/api/announcements/${item.id}`, {
+      json: { title: 'New title in the same save', slug: 'new-slug', _status: 'published' },
+      headers: await authHeaders(payload, editor),
+    })
+    expect(response.status).toBe(400)
+    expect(JSON.stringify(response.json)).toContain('The slug cannot change after the item was first published: links to \\"published-title\\" are already out.')
+    expect(await payload.findByID({ collection: 'announcements', id: item.id })).toMatchObject({ title: 'Published title', slug: 'published-title' })
+  })
+
   it('stay when the title is corrected after publication', async () => {
     const item = await createItem(payload, 'reports', { title: 'Original report title', status: 'published' })
     const corrected = await payload.update({ collection: 'reports', id: item.id, data: { title: 'Corrected report title' } })
     expect(corrected.slug).toBe('original-report-title')
+  })
+})
+
+describe('titles, summaries and topic names', () => {
+  it('are saved without control characters, which no reader sees and each output would treat its own way; a title is one line', async () => {
+    const item = await payload.create({
+      collection: 'announcements',
+      data: { title: 'Bell\u0007 escape\u001b NUL\u0000 and\r\na\tbreak \u0085\uD800🚨', summary: 'Line one\nline two\u0007\u009f.', body, urgency: 'standard' },
+      draft: true,
+    })
+    expect(item.title).toBe('Bell escape NUL and a break 🚨')
+    expect(item.summary).toBe('Line one\nline two.')
+    const topic = await payload.create({ collection: 'topics', data: { name: 'Food\u0000 banks\nnorth' } })
+    expect(topic.name).toBe('Food banks north')
   })
 })
 

@@ -54,7 +54,7 @@ describe.runIf(onPostgres)('shipped migrations', () => {
       fs.rmSync(dataDir, { recursive: true, force: true })
     })
 
-    const prepare = () =>
+    const prepare = (env: Record<string, string> = {}) =>
       runScript('scripts/prepare.ts', {
         NODE_ENV: 'production',
         DATABASE_URI: database.uri,
@@ -63,7 +63,10 @@ describe.runIf(onPostgres)('shipped migrations', () => {
         ADMIN_EMAIL: 'owner@example.org',
         ADMIN_PASSWORD: 'a-long-admin-password',
         LOG_LEVEL: 'warn',
+        ...env,
       })
+    /** The log lines (JSON) whose message names PUBLIC_URL. */
+    const publicUrlLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('{') && (JSON.parse(line) as { msg?: string }).msg?.startsWith('PUBLIC_URL'))
 
     it('migrates, creates the first admin and seeds the demo content, once', async () => {
       const first = await prepare()
@@ -72,10 +75,16 @@ describe.runIf(onPostgres)('shipped migrations', () => {
       expect(first.stdout).toContain('First admin created: owner@example.org (password from ADMIN_PASSWORD)')
       expect(first.stdout).toContain('Demo content seeded')
 
-      const second = await prepare()
+      // PUBLIC_URL unset: production on http://localhost:3000 says once what that breaks.
+      expect(publicUrlLines(first.stdout).map((line) => JSON.parse(line) as { level: number; msg: string })).toEqual([
+        expect.objectContaining({ level: 40, msg: expect.stringMatching(/^PUBLIC_URL \(http:\/\/localhost:3000\) is not https: .*List-Unsubscribe.* set PUBLIC_URL to its https:\/\/ address\.$/) }),
+      ])
+
+      const second = await prepare({ PUBLIC_URL: 'https://news.example.org' })
       expect(second.status).toBe(0)
       expect(second.stdout).not.toContain('First admin created')
       expect(second.stdout).not.toContain('Demo content seeded')
+      expect(publicUrlLines(second.stdout)).toEqual([])
 
       const client = new pg.Client({ connectionString: database.uri })
       await client.connect()

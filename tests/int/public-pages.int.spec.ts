@@ -1,4 +1,5 @@
 /** The public site's pages, read through the app's own route handlers as a browser would. */
+import { DomUtils, parseDocument } from 'htmlparser2'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -76,6 +77,26 @@ describe('an item’s page', () => {
     expect(page.html).toContain('<a href="/topics/housing">Housing</a>')
     expect(page.html).not.toContain('<script>')
     expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;') // shown as text, never run
+  })
+
+  it('says "updated" only once a correction was published, with its time', async () => {
+    const item = await createItem(payload, 'announcements', { status: 'published' })
+    const metaLine = async () => {
+      const meta = DomUtils.findAll((element) => element.name === 'p' && element.attribs.class === 'meta', parseDocument((await get(`/announcements/${item.slug}`)).html).children)[0]!
+      return { text: DomUtils.textContent(meta), times: DomUtils.getElementsByTagName('time', meta).map((time) => time.attribs.datetime) }
+    }
+    const published = await metaLine()
+    expect(published.text).not.toContain('updated')
+    expect(published.times).toHaveLength(1)
+    // A draft saved over it is no correction yet.
+    await payload.update({ collection: 'announcements', id: item.id, draft: true, data: { summary: 'Being corrected.' } })
+    expect((await metaLine()).text).not.toContain('updated')
+
+    await payload.update({ collection: 'announcements', id: item.id, data: { summary: 'Corrected.', _status: 'published' } })
+    const [correction] = (await payload.find({ collection: 'outbox-events', where: { itemId: { equals: String(item.id) }, kind: { equals: 'update' } }, depth: 0 })).docs
+    const corrected = await metaLine()
+    expect(corrected.text).toMatch(/^Statement published .+ · updated .+ UTC$/)
+    expect(corrected.times).toEqual([published.times[0], correction!.createdAt])
   })
 
   it('answers 304 to a browser that has the same page', async () => {

@@ -140,7 +140,11 @@ describe('an import that asks people to confirm', () => {
     const link = /(https:\/\/news\.example\.org\/api\/subscribers\/confirm\?token=\S+)/.exec(message.text ?? '')![1]!
     expect(message.html).toContain(`href="${link}"`)
     expect((await subscriber('ask-7@example.net'))!.status).toBe('pending')
-    const confirmed = await rest('GET', link.replace('https://news.example.org', ''))
+    // The link opens a page with a Confirm button; its POST confirms.
+    const opened = await rest('GET', link.replace('https://news.example.org', ''))
+    expect(opened.text).toContain('<button type="submit">Confirm</button>')
+    expect(await subscriber('ask-7@example.net')).toMatchObject({ status: 'pending' })
+    const confirmed = await rest('POST', link.replace('https://news.example.org', ''))
     expect(confirmed.status).toBe(200)
     expect(await subscriber('ask-7@example.net')).toMatchObject({ status: 'confirmed', consent: { source: 'import', import: imported.id } })
   })

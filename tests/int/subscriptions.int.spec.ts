@@ -1,4 +1,5 @@
-/** Signing up: the public subscribe endpoint, the confirmation message and its one-click link. */
+/** Signing up: the public subscribe endpoint, the confirmation message, its link and the page's Confirm button. */
+import { DomUtils, parseDocument } from 'htmlparser2'
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -47,16 +48,32 @@ describe('signing up', () => {
     expect(confirmLink('ann@example.net')).toBeDefined()
   })
 
-  it('confirms with one click, records when, and says so on a page', async () => {
+  it('opens a page with one Confirm button on the link, changing nothing, as a link scanner would', async () => {
     const link = confirmLink('ann@example.net')!
-    const page = await rest('GET', link.replace(SITE, ''))
+    for (let visit = 0; visit < 2; visit++) {
+      const page = await rest('GET', link.replace(SITE, ''))
+      expect(page.status).toBe(200)
+      expect(page.headers.get('cache-control')).toBe('no-store')
+      const document = parseDocument(page.text)
+      const forms = DomUtils.getElementsByTagName('form', document)
+      expect(forms.map((form) => form.attribs)).toEqual([{ method: 'post', action: `${new URL(link).pathname}${new URL(link).search}` }])
+      expect(DomUtils.getElementsByTagName('button', document).map((button) => DomUtils.textContent(button))).toEqual(['Confirm'])
+    }
+    expect(await findByEmail('ann@example.net')).toMatchObject({ status: 'pending', confirmedAt: null, consent: expect.objectContaining({ givenAt: null }) })
+  })
+
+  it('confirms when the button posts, records when, and says so on a page', async () => {
+    const link = confirmLink('ann@example.net')!
+    const page = await rest('POST', link.replace(SITE, ''), { body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
     expect(page.status).toBe(200)
     expect(page.text).toContain('You are subscribed')
     const subscriber = await findByEmail('ann@example.net')
     expect(subscriber!.status).toBe('confirmed')
     expect(subscriber!.confirmedAt).toBeTruthy()
     expect(subscriber!.consent?.givenAt).toBeTruthy()
-    expect((await rest('GET', link.replace(SITE, ''))).status).toBe(200) // a second click is fine
+    expect((await rest('POST', link.replace(SITE, ''))).status).toBe(200) // a second click is fine
+    // The link, opened again, says so instead of asking.
+    expect((await rest('GET', link.replace(SITE, ''))).text).toContain('You are subscribed')
   })
 
   it('answers the same for a known address, sends it nothing, and never makes a second row', async () => {
@@ -81,9 +98,11 @@ describe('signing up', () => {
     const link = new URL(confirmLink('bob@example.net')!)
     const [id, expires, signature] = link.searchParams.get('token')!.split('.')
     for (const token of [`${id}.${Number(expires) + 1}.${signature}`, `${id}.0.${signature}`, 'nonsense']) {
-      const response = await rest('GET', `/api/subscribers/confirm?token=${encodeURIComponent(token)}`)
-      expect(response.status).toBe(400)
-      expect(response.text).toContain('This link does not work')
+      for (const method of ['GET', 'POST'] as const) {
+        const response = await rest(method, `/api/subscribers/confirm?token=${encodeURIComponent(token)}`)
+        expect(response.status).toBe(400)
+        expect(response.text).toContain('This link does not work')
+      }
     }
     expect((await findByEmail('bob@example.net'))!.status).toBe('pending')
   })

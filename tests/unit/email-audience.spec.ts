@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { wantsAlert } from '../../src/channels/email/audience'
-import { emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '../../src/channels/email/email-message'
+import { emailSubject, personalLinkPlaceholders, renderEmail } from '../../src/channels/email/email-message'
 
 describe('wantsAlert', () => {
   const standard = { topicIds: ['1', '2'], urgent: false }
@@ -26,9 +26,12 @@ describe('wantsAlert', () => {
 describe('renderEmail', () => {
   const item = { title: 'Fish & <chips>', summary: 'A "summary"', urgent: true, url: 'https://example.org/a?x=1&y=2', bodyHtml: '<p>Body</p>', bodyText: 'Body' }
   const sender = { organisation: 'Food & Shelter', postalAddress: '1 High St\nNorthfield' }
+  const links = personalLinkPlaceholders('n0nce')
+  const { unsubscribe: UNSUBSCRIBE_URL, preferences: PREFERENCES_URL } = links
 
   it('escapes what staff typed, marks urgency, and carries the footer and the preferences and unsubscribe placeholders', () => {
-    const { subject, html, text } = renderEmail(item, sender)
+    expect(links).toEqual({ unsubscribe: '{{unsubscribe_url_n0nce}}', preferences: '{{preferences_url_n0nce}}' })
+    const { subject, html, text } = renderEmail(item, sender, links)
     expect(subject).toBe('URGENT: Fish & <chips>')
     expect(html).toContain('<title>URGENT: Fish &amp; &lt;chips&gt;</title>')
     expect(html).toContain('<h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">Fish &amp; &lt;chips&gt;</h1>')
@@ -46,7 +49,7 @@ describe('renderEmail', () => {
 
   it('leaves a standard item unmarked', () => {
     expect(emailSubject({ title: 'Update', urgent: false })).toBe('Update')
-    const { html, text } = renderEmail({ ...item, urgent: false }, sender)
+    const { html, text } = renderEmail({ ...item, urgent: false }, sender, links)
     expect(html).not.toContain('Urgent statement')
     expect(text.startsWith('Fish & <chips>')).toBe(true)
   })

@@ -1,8 +1,9 @@
+import { parseRssFeed } from 'feedsmith'
 import { describe, expect, it } from 'vitest'
 
 import { type Feed, xmlSafe } from '../../src/channels/feeds/feed'
 import { renderFeed } from '../../src/channels/feeds/render/render'
-import { parseFeed } from '../helpers/feeds'
+import { htmlElements, htmlText, parseFeed } from '../helpers/feeds'
 
 const tricky = `Fish & chips <b>not bold</b> ]]> "double" 'single' 🚨 مرحبا بالعالم &amp; &lt;script&gt;`
 
@@ -71,6 +72,12 @@ describe('the three formats', () => {
       expect(parsed.items[1]!.enclosure).toBeUndefined()
     })
   }
+
+  it('rss: carries the summary as escaped HTML, which a reader shows as the text typed, with no element', () => {
+    const descriptions = parseRssFeed(rendered.rss).items!.map((item) => item.description!)
+    expect(descriptions.map(htmlElements)).toEqual([[], []])
+    expect(descriptions.map(htmlText)).toEqual([tricky, 'Plain.'])
+  })
 
   it('rss: declares a ttl, and the atom namespace for self, hub and updated', () => {
     expect(rendered.rss).toContain('<ttl>5</ttl>')

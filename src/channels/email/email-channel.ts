@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto'
+
 import { LRUCache } from 'lru-cache'
 import { ValidationError, type Payload } from 'payload'
 
 import type { BatchRange } from '@/channels/email/audience'
-import { type EmailMessage, emailSubject, PREFERENCES_URL, renderEmail, UNSUBSCRIBE_URL } from '@/channels/email/email-message'
+import { type EmailMessage, emailSubject, type PersonalLinks, personalLinkPlaceholders, renderEmail } from '@/channels/email/email-message'
 import { DeliveryError } from '@/delivery/errors'
 import { unitKey } from '@/delivery/ledger'
 import type { PipelineEvent } from '@/domain/events'
@@ -20,7 +22,7 @@ import type { SendGridMailer } from './sendgrid-mailer'
 
 export type EmailEnv = Pick<Env, 'PAYLOAD_SECRET' | 'PUBLIC_URL' | 'EMAIL_BATCH_SIZE' | 'EMAIL_CONCURRENCY'>
 
-type Prepared = { campaign: Campaign; site: Site; siteUrl: string; message: EmailMessage }
+type Prepared = { campaign: Campaign; site: Site; siteUrl: string; message: EmailMessage; links: PersonalLinks }
 
 const PREPARED_TTL_MS = 15_000
 
@@ -63,7 +65,7 @@ export class EmailChannel implements ChannelPort<BatchUnit> {
   }
 
   async deliver(unit: PlannedUnit<BatchUnit>, event: PipelineEvent): Promise<DeliveryReceipt> {
-    const { campaign, site, siteUrl, message } = await this.prepared(event)
+    const { campaign, site, siteUrl, message, links } = await this.prepared(event)
     const batch = (campaign.batches as BatchRange[])[unit.data.batch]
     if (!batch) throw new DeliveryError(`Campaign ${campaign.id} has no ${unit.key}`, { retryable: false })
     if (!site.senderEmail) throw new DeliveryError('No sender address: set "Sender email" in the Site settings, then retry.', { retryable: false })
@@ -76,7 +78,7 @@ export class EmailChannel implements ChannelPort<BatchUnit> {
       const mailto = site.unsubscribeMailbox ? `, <mailto:${site.unsubscribeMailbox}?subject=${encodeURIComponent(`unsubscribe ${unsubscribeToken}`)}>` : ''
       return {
         email: subscriber.email,
-        substitutions: { [UNSUBSCRIBE_URL]: unsubscribeUrl, [PREFERENCES_URL]: `${siteUrl}/preferences?token=${subscriberToken(secret, 'preferences', subscriber.id)}` },
+        substitutions: { [links.unsubscribe]: unsubscribeUrl, [links.preferences]: `${siteUrl}/preferences?token=${subscriberToken(secret, 'preferences', subscriber.id)}` },
         // RFC 8058 one-click: the https link, which a mail client POSTs to; a mailbox too when there is one.
         headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>${mailto}`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
         customArgs: { campaign: String(campaign.id), batch: unit.key, subscriber: String(subscriber.id) },
@@ -103,8 +105,9 @@ export class EmailChannel implements ChannelPort<BatchUnit> {
     const site = await this.payload.findGlobal({ slug: 'site', depth: 0 })
     const siteUrl = siteBaseUrl(site.publicUrl, this.env)
     const item = await itemForEmail(this.payload, event, siteUrl)
-    const message = renderEmail({ ...item, correction: campaign.kind === 'correction' }, { organisation: site.organisationName, postalAddress: site.postalAddress ?? '' })
-    const prepared = { campaign, site, siteUrl, message }
+    const links = personalLinkPlaceholders(randomBytes(9).toString('base64url'))
+    const message = renderEmail({ ...item, correction: campaign.kind === 'correction' }, { organisation: site.organisationName, postalAddress: site.postalAddress ?? '' }, links)
+    const prepared = { campaign, site, siteUrl, message, links }
     this.preparedByEvent.set(key, prepared)
     return prepared
   }

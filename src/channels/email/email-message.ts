@@ -18,9 +18,15 @@ export type EmailItem = {
 
 export type EmailSender = { organisation: string; postalAddress: string }
 
-/** Filled in per recipient by the provider (SendGrid substitutions): the person's own signed links. */
-export const UNSUBSCRIBE_URL = '{{unsubscribe_url}}'
-export const PREFERENCES_URL = '{{preferences_url}}'
+/** Where each person's own signed links go: placeholders the provider fills in per recipient (SendGrid substitutions). */
+export type PersonalLinks = { unsubscribe: string; preferences: string }
+
+/**
+ * The placeholders of one rendering. SendGrid replaces a placeholder wherever it occurs, staff's own
+ * text included, so each carries `nonce` (random, chosen per rendering): a statement that mentions
+ * "{{unsubscribe_url}}" reaches readers as typed, not as someone's unsubscribe link.
+ */
+export const personalLinkPlaceholders = (nonce: string): PersonalLinks => ({ unsubscribe: `{{unsubscribe_url_${nonce}}}`, preferences: `{{preferences_url_${nonce}}}` })
 
 export const emailSubject = (item: Pick<EmailItem, 'title' | 'urgent' | 'correction'>): string =>
   `${item.urgent ? 'URGENT: ' : ''}${item.correction ? 'Correction: ' : ''}${item.title}`
@@ -30,7 +36,7 @@ export const emailSubject = (item: Pick<EmailItem, 'title' | 'urgent' | 'correct
  * ignore style sheets; one column that fits a phone; real headings and link text for screen readers;
  * the organisation's postal address, the preferences and unsubscribe links in every message.
  */
-export function renderEmail(item: EmailItem, sender: EmailSender): EmailMessage {
+export function renderEmail(item: EmailItem, sender: EmailSender, links: PersonalLinks): EmailMessage {
   const subject = emailSubject(item)
   const address = sender.postalAddress.trim()
   const html = `<!doctype html>
@@ -46,7 +52,7 @@ ${item.bodyHtml}
 </td></tr>
 <tr><td style="padding:16px;border-top:1px solid #d6d6d6;font-size:13px;color:#4d4d4d">
 ${escapeHtml(sender.organisation)}${address ? `<br>${escapeHtml(address).replace(/\r?\n/g, '<br>')}` : ''}<br>
-You get these alerts because you subscribed. <a href="${PREFERENCES_URL}" style="color:#0b57d0">Change what you receive</a> · <a href="${UNSUBSCRIBE_URL}" style="color:#0b57d0">Unsubscribe</a>
+You get these alerts because you subscribed. <a href="${links.preferences}" style="color:#0b57d0">Change what you receive</a> · <a href="${links.unsubscribe}" style="color:#0b57d0">Unsubscribe</a>
 </td></tr>
 </table></td></tr></table>
 </body></html>`
@@ -64,8 +70,8 @@ You get these alerts because you subscribed. <a href="${PREFERENCES_URL}" style=
     '--',
     sender.organisation,
     ...(address ? [address] : []),
-    `Change what you receive: ${PREFERENCES_URL}`,
-    `Unsubscribe: ${UNSUBSCRIBE_URL}`,
+    `Change what you receive: ${links.preferences}`,
+    `Unsubscribe: ${links.unsubscribe}`,
   ].join('\n')
   return { subject, html, text }
 }

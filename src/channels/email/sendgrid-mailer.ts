@@ -8,7 +8,7 @@ import { httpDeliveryError, networkDeliveryError } from '@/delivery/http-failure
 /** One person in a batch: their address and what is theirs alone in the shared message. */
 export type OutgoingRecipient = {
   email: string
-  /** Placeholder (as it appears in the subject and bodies, e.g. "{{unsubscribe_url}}") → this person's value. */
+  /** Placeholder (as it appears in the subject and bodies, e.g. "{{unsubscribe_url_…}}") → this person's value. */
   substitutions: Record<string, string>
   /** Headers of this person's copy (e.g. List-Unsubscribe). */
   headers?: Record<string, string>

@@ -12,6 +12,7 @@ import { summaryField } from '@/fields/summary'
 import { topicsField } from '@/fields/topics'
 import { recordPublicationEvent, rememberLiveState } from '@/hooks/recordPublicationEvent'
 import { followLaunchSchedule, refusePastLaunch } from '@/hooks/scheduleLaunch'
+import { cleanText } from '@/fields/plain-text'
 
 import { expiresAfterPublication } from './expiresAfterPublication'
 import { supersessionFields, withdrawCancelled } from './supersession'
@@ -32,7 +33,7 @@ export const Announcements: CollectionConfig = {
     afterChange: [recordPublicationEvent, withdrawCancelled, followLaunchSchedule],
   },
   fields: [
-    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    { name: 'title', type: 'text', required: true, maxLength: 200, hooks: { beforeValidate: [cleanText('one')] } },
     frozenSlugField(),
     summaryField(),
     { name: 'body', type: 'richText', required: true },

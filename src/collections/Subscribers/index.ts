@@ -3,7 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { isAdmin } from '@/access/isAdmin'
 import { isEditor } from '@/access/isEditor'
 
-import { confirm } from './endpoints/confirm'
+import { confirm, showConfirmation } from './endpoints/confirm'
 import { subscribe } from './endpoints/subscribe'
 import { normaliseEmail } from './hooks/normaliseEmail'
 import { stampConfirmedAt } from './hooks/stampConfirmedAt'
@@ -28,7 +28,8 @@ export const Subscribers: CollectionConfig = {
   // Public: they act only through what they are given (an address to confirm, a signed link).
   endpoints: [
     { path: '/subscribe', method: 'post', handler: subscribe },
-    { path: '/confirm', method: 'get', handler: confirm },
+    { path: '/confirm', method: 'get', handler: showConfirmation },
+    { path: '/confirm', method: 'post', handler: confirm },
   ],
   fields: [
     {

@@ -1,4 +1,4 @@
-import { SlugField as SlugField_2b8867833a34864a02ddf429b0728a40 } from '@payloadcms/next/client'
+import { FrozenSlugField as FrozenSlugField_2a67283c031a8ab87f1eb34f4d4d4a0a } from '@/components/FrozenSlugField'
 import { RscEntryLexicalCell as RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { RscEntryLexicalField as RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { LexicalDiffComponent as LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
@@ -23,6 +23,7 @@ import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997e
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { DistributionPanel as DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa } from '@/components/DistributionPanel'
+import { SlugField as SlugField_2b8867833a34864a02ddf429b0728a40 } from '@payloadcms/next/client'
 import { SocialPostActions as SocialPostActions_74f3131382d3eaf5f7d1e3b701b0f6b3 } from '@/components/SocialPostActions'
 import { OperationsLinks as OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd } from '@/components/OperationsLinks'
 import { DeliveryDashboard as DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf } from '@/components/DeliveryDashboard'
@@ -31,7 +32,7 @@ import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } f
 
 /** @type import('payload').ImportMap */
 export const importMap = {
-  "@payloadcms/next/client#SlugField": SlugField_2b8867833a34864a02ddf429b0728a40,
+  "@/components/FrozenSlugField#FrozenSlugField": FrozenSlugField_2a67283c031a8ab87f1eb34f4d4d4a0a,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalCell": RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalField": RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#LexicalDiffComponent": LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e,
@@ -56,6 +57,7 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@/components/DistributionPanel#DistributionPanel": DistributionPanel_7a7a1771922e1cbef7dc6a81d75e8ffa,
+  "@payloadcms/next/client#SlugField": SlugField_2b8867833a34864a02ddf429b0728a40,
   "@/components/SocialPostActions#SocialPostActions": SocialPostActions_74f3131382d3eaf5f7d1e3b701b0f6b3,
   "@/components/OperationsLinks#OperationsLinks": OperationsLinks_8a4d958dc90e43397bb9df75cf65c7bd,
   "@/components/DeliveryDashboard#DeliveryDashboard": DeliveryDashboard_a67a7494de68ecc6ec16e22894b370bf,

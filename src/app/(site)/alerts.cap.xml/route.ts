@@ -6,7 +6,7 @@ import { getPayload } from 'payload'
 import { renderCapIndex } from '@/channels/feeds/render/cap'
 import { Coalescer } from '@/lib/coalesce'
 import { getEnv } from '@/lib/env'
-import { assembleFeed } from '@/channels/feeds/assemble-feed'
+import { capIndex } from '@/channels/feeds/cap-index'
 import { feedSettings } from '@/channels/feeds/feed-settings'
 import { notModified } from '@/lib/http/conditional-get'
 import { noPageHeaders } from '@/lib/http/security-headers'
@@ -27,12 +27,12 @@ const reads = new Coalescer<Index>()
 
 async function readIndex(): Promise<Index> {
   const payload = await getPayload({ config })
-  const feed = await assembleFeed(payload, { kind: 'urgent' }, await feedSettings(payload, getEnv()))
-  const body = renderCapIndex(feed, new Date(Math.max(0, ...feed.entries.map((entry) => Date.parse(entry.updated)))))
+  const { feed, messages } = await capIndex(payload, await feedSettings(payload, getEnv()))
+  const body = renderCapIndex(feed, messages)
   return { body, etag: `"cap-${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
 }
 
-/** GET /alerts.cap.xml: the urgent statements as an Atom index of CAP 1.2 alerts. */
+/** GET /alerts.cap.xml: the urgent statements' CAP 1.2 messages as an Atom index. */
 export async function GET(request: Request): Promise<Response> {
   const env = getEnv()
   try {

@@ -1,8 +1,10 @@
 import RSS from 'rss'
 
+import { escapeHtml } from '@/domain/escape-html'
+
 import { type Feed, feedHomeUrl, feedUrl, supersedesLink } from '@/channels/feeds/feed'
 
-/** RSS 2.0 with content:encoded bodies, dc:creator, an atom:updated time for corrections, and enclosures. */
+/** RSS 2.0 with the summary as escaped HTML, content:encoded bodies, dc:creator, an atom:updated time for corrections, and enclosures. */
 export function renderRss(feed: Feed, changedAt: Date): string {
   const rss = new RSS({
     title: feed.title,
@@ -17,7 +19,9 @@ export function renderRss(feed: Feed, changedAt: Date): string {
   for (const entry of feed.entries) {
     rss.item({
       title: entry.title,
-      description: entry.summary,
+      // An item's description is HTML to RSS readers: the plain-text summary goes in escaped, so text
+      // that looks like markup is shown as typed, never run or dropped.
+      description: escapeHtml(entry.summary),
       url: entry.url,
       guid: entry.guid,
       categories: entry.categories,
